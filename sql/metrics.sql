@@ -1,0 +1,120 @@
+-- Monthly aggregates behind every figure (DESIGN section 4), read from the rollups.
+-- Months are first-of-month dates; :month_from and :month_to are inclusive.
+-- :product_id NULL means every product.
+
+-- name: product_months
+-- One row per product and month of the range: activity, outcomes, surveys, tasks, hours, cost.
+WITH months AS (
+    SELECT generate_series(CAST(:month_from AS date), CAST(:month_to AS date), interval '1 month')::date AS month
+), selected AS (
+    SELECT product_id, eligible_users FROM products
+    WHERE CAST(:product_id AS text) IS NULL OR product_id = CAST(:product_id AS text)
+), activity AS (
+    SELECT u.product_id, u.month, count(*) AS active_users, sum(u.active_days) AS active_days
+    FROM rollup_user_month u JOIN selected s USING (product_id)
+    WHERE u.month BETWEEN CAST(:month_from AS date) - interval '1 month' AND CAST(:month_to AS date)
+    GROUP BY 1, 2
+), retained AS (
+    SELECT cur.product_id, cur.month, count(*) AS retained_users
+    FROM rollup_user_month cur
+    JOIN selected s USING (product_id)
+    JOIN rollup_user_month prev
+      ON prev.product_id = cur.product_id AND prev.user_id = cur.user_id
+     AND prev.month = (cur.month - interval '1 month')::date
+    WHERE cur.month BETWEEN CAST(:month_from AS date) AND CAST(:month_to AS date)
+    GROUP BY 1, 2
+), outcomes AS (
+    SELECT a.product_id, a.month,
+           sum(a.events) AS events,
+           sum(a.succeeded_true) AS succeeded_true,
+           sum(a.succeeded_true + a.succeeded_false) AS succeeded_known
+    FROM rollup_action_month a JOIN selected s USING (product_id)
+    WHERE a.month BETWEEN CAST(:month_from AS date) AND CAST(:month_to AS date)
+    GROUP BY 1, 2
+), tasks AS (
+    SELECT a.product_id, a.month,
+           sum(a.events - a.succeeded_false) AS tasks_done,
+           sum((a.events - a.succeeded_false) * b.minutes_saved / 60.0) AS hours_saved,
+           sum((a.events - a.succeeded_false) * b.minutes_saved / 60.0 * b.confidence) AS risk_adjusted_hours
+    FROM rollup_action_month a
+    JOIN selected s USING (product_id)
+    JOIN task_baselines b ON b.product_id = a.product_id AND b.action = a.action
+    WHERE a.month BETWEEN CAST(:month_from AS date) AND CAST(:month_to AS date)
+    GROUP BY 1, 2
+), cost AS (
+    SELECT c.product_id, c.month, sum(c.amount) AS cost
+    FROM costs c JOIN selected s USING (product_id)
+    WHERE c.month BETWEEN CAST(:month_from AS date) AND CAST(:month_to AS date)
+    GROUP BY 1, 2
+)
+SELECT s.product_id, m.month, s.eligible_users,
+       coalesce(act.active_users, 0) AS active_users,
+       coalesce(act.active_days, 0) AS active_days,
+       coalesce(prev.active_users, 0) AS prev_active_users,
+       coalesce(r.retained_users, 0) AS retained_users,
+       coalesce(o.events, 0) AS events,
+       coalesce(o.succeeded_true, 0) AS succeeded_true,
+       coalesce(o.succeeded_known, 0) AS succeeded_known,
+       coalesce(sv.responses, 0) AS responses,
+       coalesce(sv.promoters, 0) AS promoters,
+       coalesce(sv.detractors, 0) AS detractors,
+       coalesce(t.tasks_done, 0) AS tasks_done,
+       coalesce(t.hours_saved, 0) AS hours_saved,
+       coalesce(t.risk_adjusted_hours, 0) AS risk_adjusted_hours,
+       coalesce(c.cost, 0) AS cost
+FROM selected s
+CROSS JOIN months m
+LEFT JOIN activity act ON act.product_id = s.product_id AND act.month = m.month
+LEFT JOIN activity prev ON prev.product_id = s.product_id AND prev.month = (m.month - interval '1 month')::date
+LEFT JOIN retained r ON r.product_id = s.product_id AND r.month = m.month
+LEFT JOIN outcomes o ON o.product_id = s.product_id AND o.month = m.month
+LEFT JOIN rollup_survey_month sv ON sv.product_id = s.product_id AND sv.month = m.month
+LEFT JOIN tasks t ON t.product_id = s.product_id AND t.month = m.month
+LEFT JOIN cost c ON c.product_id = s.product_id AND c.month = m.month
+ORDER BY s.product_id, m.month;
+
+-- name: product_list
+-- Products with owner, eligible users and launch date, by name.
+SELECT product_id, name, owner_team, eligible_users, launched_on
+FROM products
+WHERE CAST(:product_id AS text) IS NULL OR product_id = CAST(:product_id AS text)
+ORDER BY name;
+
+-- name: heart_goals_for
+-- HEART goals of the selected products.
+SELECT product_id, dimension, role, goal, signal, metric, target
+FROM heart_goals
+WHERE CAST(:product_id AS text) IS NULL OR product_id = CAST(:product_id AS text)
+ORDER BY product_id, dimension;
+
+-- name: assumptions_all
+-- The global assumptions (loaded_hourly_cost, currency, discount_rate) as key/value text.
+SELECT key, value, updated_at FROM assumptions ORDER BY key;
+
+-- name: data_months
+-- The first and last month holding any usage event (NULLs on an empty database).
+SELECT min(month) AS first_month, max(month) AS last_month FROM rollup_user_month;
+
+-- name: product_coverage
+-- Per product: months and users with activity, events, surveys, cost months, latest data.
+SELECT p.product_id, p.name, p.owner_team, p.eligible_users, p.launched_on,
+       u.first_month, u.last_month, coalesce(u.active_months, 0) AS active_months,
+       coalesce(u.users, 0) AS users, coalesce(u.events, 0) AS events,
+       coalesce(sv.responses, 0) AS survey_responses,
+       coalesce(c.cost_months, 0) AS cost_months,
+       d.last_day
+FROM products p
+LEFT JOIN (
+    SELECT product_id, min(month) AS first_month, max(month) AS last_month,
+           count(DISTINCT month) AS active_months, count(DISTINCT user_id) AS users,
+           sum(events) AS events
+    FROM rollup_user_month GROUP BY product_id
+) u USING (product_id)
+LEFT JOIN (SELECT product_id, sum(responses) AS responses FROM rollup_survey_month GROUP BY product_id) sv USING (product_id)
+LEFT JOIN (SELECT product_id, count(DISTINCT month) AS cost_months FROM costs GROUP BY product_id) c USING (product_id)
+LEFT JOIN (SELECT product_id, max(day) AS last_day FROM rollup_user_day GROUP BY product_id) d USING (product_id)
+ORDER BY p.name;
+
+-- name: last_import
+-- When data was last imported, and from where.
+SELECT imported_at, source, files FROM import_log ORDER BY import_id DESC LIMIT 1;

@@ -1,0 +1,1 @@
+"""Value dashboard core: metric definitions, finance, data access and the command line."""

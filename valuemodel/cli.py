@@ -1,0 +1,189 @@
+"""The command line: parse arguments, call the core, print. Failures are one line.
+
+Exit status: 0 success, 1 refused input or a request that cannot be answered,
+2 the database is unreachable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import sqlalchemy.exc
+
+from valuemodel import db
+from valuemodel.formatting import money, months, nps, number, percent
+from valuemodel.importer import ImportRefused, import_folder, refresh_all
+from valuemodel.report import ReportError, build_report, default_period, parse_period
+from valuemodel.schema import ensure_schema, latest_version
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    applied = ensure_schema(db.get_engine())
+    if applied:
+        _say(f"Schema upgraded to version {latest_version()} (applied {applied}).")
+    else:
+        _say(f"Schema is up to date (version {latest_version()}).")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from valuemodel.demo import write_demo_csv
+
+    engine = db.get_engine()
+    ensure_schema(engine)
+    with tempfile.TemporaryDirectory(prefix="valuedash-demo-") as scratch:
+        folder = Path(args.out) if args.out else Path(scratch)
+        write_demo_csv(folder, events=args.events, end_month=args.end_month, progress=_say)
+        result = import_folder(engine, folder, progress=_say)
+    _say(
+        f"Loaded the demo portfolio: {result.total_rows:,} rows "
+        f"({result.rows.get('usage_events.csv', 0):,} events) in {result.seconds:.1f} s."
+    )
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    result = import_folder(db.get_engine(), Path(args.folder), progress=_say)
+    for name, rows in result.rows.items():
+        _say(f"  {name}: {rows:,} rows")
+    _say(
+        f"Imported {result.total_rows:,} rows; rebuilt rollups for "
+        f"{result.touched_months:,} product-months in {result.seconds:.1f} s."
+    )
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    count = refresh_all(db.get_engine())
+    _say(f"Rebuilt rollups for {count:,} product-months.")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from valuemodel import store
+
+    engine = db.get_engine()
+    ensure_schema(engine)
+    if args.month_from and args.month_to:
+        period = parse_period(args.month_from, args.month_to)
+    else:
+        default = default_period(store.fetch_data_months(engine), dt.datetime.now(dt.UTC).date())
+        period = parse_period(args.month_from or default.first, args.month_to or default.last)
+    report = build_report(engine, period, args.product)
+    if args.format == "json":
+        print(json.dumps(report, indent=2))
+    else:
+        print(render_text(report))
+    return 0
+
+
+def render_text(report: dict) -> str:  # type: ignore[type-arg]
+    """The report as a readable table."""
+    currency = report["currency"]
+    period = report["period"]
+    header = (
+        f"{'Product':<22} {'Cost':>13} {'Risk-adj. savings':>18} {'Net value':>13} "
+        f"{'ROI':>8} {'Payback':>12} {'Adoption':>9} {'Retention':>9} {'Success':>8} "
+        f"{'NPS':>5} {'HEART':>6}"
+    )
+    lines = [f"Value report {period['from']} to {period['to']} ({currency})", "", header]
+    lines.append("-" * len(header))
+
+    def row(name: str, buyer: dict, user: dict | None) -> str:  # type: ignore[type-arg]
+        u = user or {}
+        return (
+            f"{name[:22]:<22} {money(buyer['cost'], currency):>13} "
+            f"{money(buyer['risk_adjusted_savings'], currency):>18} "
+            f"{money(buyer['net_value'], currency):>13} {percent(buyer['roi'], 0):>8} "
+            f"{months(buyer['payback_months']):>12} {percent(u.get('adoption'), 0):>9} "
+            f"{percent(u.get('retention'), 0):>9} {percent(u.get('task_success'), 0):>8} "
+            f"{nps(u.get('happiness')):>5} {number(u.get('heart_index')):>6}"
+        )
+
+    for product in report["products"]:
+        lines.append(row(product["name"], product["buyer"], product["user"]))
+    lines.append("-" * len(header))
+    lines.append(row("Portfolio", report["portfolio"]["buyer"], None))
+    lines.append("")
+    lines.append(
+        "Savings are risk-adjusted (hours saved x loaded hourly cost x confidence); "
+        "HEART values are those of the period's last month."
+    )
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m valuemodel",
+        description="Value dashboard: schema, demo data, CSV import and reports. "
+        "Uses DATABASE_URL, or an embedded PostgreSQL under .data/ when it is unset.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("init", help="create or upgrade the schema").set_defaults(func=cmd_init)
+
+    demo = sub.add_parser("demo", help="generate the demo portfolio and import it")
+    demo.add_argument("--events", type=int, default=1_000_000, help="usage events (default 1,000,000)")
+    demo.add_argument("--end-month", help="last month of the demo data (YYYY-MM); default: last complete month")
+    demo.add_argument("--out", help="keep the generated CSV files in this folder")
+    demo.set_defaults(func=cmd_demo)
+
+    imp = sub.add_parser("import", help="validate and import a folder of CSV files")
+    imp.add_argument("folder")
+    imp.set_defaults(func=cmd_import)
+
+    sub.add_parser("refresh", help="rebuild every rollup from the raw tables").set_defaults(
+        func=cmd_refresh
+    )
+
+    rep = sub.add_parser("report", help="print buyer and user figures for a period")
+    rep.add_argument("--from", dest="month_from", help="first month, YYYY-MM (default: 12 months back)")
+    rep.add_argument("--to", dest="month_to", help="last month, YYYY-MM (default: last complete month of data)")
+    rep.add_argument("--product", help="one product id (default: every product)")
+    rep.add_argument("--format", choices=("json", "text"), default="text")
+    rep.set_defaults(func=cmd_report)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ImportRefused as refused:
+        for line in refused.lines:
+            print(line, file=sys.stderr)
+        print("Nothing was imported.", file=sys.stderr)
+        return 1
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except db.DatabaseUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError) as exc:
+        url = os.environ.get("DATABASE_URL")
+        print(f"error: {db.explain_operational_error(exc, url)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing was written by the unfinished step", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - one line for the user, details on request
+        if os.environ.get("VALUEDASH_DEBUG"):
+            raise
+        print(
+            f"error: unexpected {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+            "(set VALUEDASH_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return 1

@@ -1,0 +1,213 @@
+"""The CSV contract of DESIGN section 3, as data: files, columns, kinds, keys, references.
+
+Pure: no I/O. The validator (`csvcheck`) and the loader (`importer`) both read it, and
+the README's format section is checked against it by a test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+HEART_DIMENSIONS = ("happiness", "engagement", "adoption", "retention", "task_success")
+LINK_METRICS = (*HEART_DIMENSIONS, "savings")
+COST_CATEGORIES = ("headcount", "infrastructure", "licenses", "other")
+EVIDENCE_KINDS = ("causal", "correlational", "asserted")
+OBJECTIVE_LEVELS = ("company", "org", "team")
+GOAL_ROLES = ("key", "backstop")
+ASSUMPTION_KEYS = ("loaded_hourly_cost", "currency", "discount_rate")
+DEFAULT_ASSUMPTIONS = {"loaded_hourly_cost": "100", "currency": "USD", "discount_rate": "0.10"}
+
+# ISO 4217 codes a finance team is likely to use; an unknown code is refused rather than
+# shown next to every number.
+CURRENCIES = (
+    "USD", "EUR", "GBP", "CHF", "JPY", "CNY", "INR", "CAD", "AUD", "NZD", "SEK", "NOK", "DKK",
+    "PLN", "CZK", "HUF", "BRL", "MXN", "ZAR", "SGD", "HKD", "KRW", "ILS", "AED", "SAR", "TRY",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its name, the kind of value it holds and whether it may be empty.
+
+    kind is one of: id, text, int, number, fraction, score, date, month, timestamp,
+    bool, enum (with `choices`), assumption_value.
+    """
+
+    name: str
+    kind: str
+    optional: bool = False
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Values of `column` must exist as `target_file`'s key (in the import or stored)."""
+
+    column: str
+    target_file: str
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One CSV file of the contract, loaded into `table`."""
+
+    name: str
+    table: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    references: tuple[Reference, ...] = ()
+
+    @property
+    def header(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+_PRODUCT = Reference("product_id", "products.csv")
+_KR = Reference("kr_id", "key_results.csv")
+
+# In load order: a file comes after every file it references.
+FILES: tuple[FileSpec, ...] = (
+    FileSpec(
+        "products.csv",
+        "products",
+        (
+            Column("product_id", "id"),
+            Column("name", "text"),
+            Column("owner_team", "text"),
+            Column("eligible_users", "int", minimum=0),
+            Column("launched_on", "date", optional=True),
+        ),
+        key=("product_id",),
+    ),
+    FileSpec(
+        "objectives.csv",
+        "objectives",
+        (
+            Column("objective_id", "id"),
+            Column("title", "text"),
+            Column("level", "enum", choices=OBJECTIVE_LEVELS),
+            Column("parent_id", "id", optional=True),
+            Column("period", "text"),
+        ),
+        key=("objective_id",),
+        references=(Reference("parent_id", "objectives.csv"),),
+    ),
+    FileSpec(
+        "key_results.csv",
+        "key_results",
+        (
+            Column("kr_id", "id"),
+            Column("objective_id", "id"),
+            Column("title", "text"),
+            Column("unit", "text"),
+            Column("baseline", "number"),
+            Column("target", "number"),
+        ),
+        key=("kr_id",),
+        references=(Reference("objective_id", "objectives.csv"),),
+    ),
+    FileSpec(
+        "assumptions.csv",
+        "assumptions",
+        (Column("key", "enum", choices=ASSUMPTION_KEYS), Column("value", "assumption_value")),
+        key=("key",),
+    ),
+    FileSpec(
+        "costs.csv",
+        "costs",
+        (
+            Column("product_id", "id"),
+            Column("month", "month"),
+            Column("category", "enum", choices=COST_CATEGORIES),
+            Column("amount", "number"),
+        ),
+        key=("product_id", "month", "category"),
+        references=(_PRODUCT,),
+    ),
+    FileSpec(
+        "task_baselines.csv",
+        "task_baselines",
+        (
+            Column("product_id", "id"),
+            Column("action", "id"),
+            Column("minutes_saved", "number", minimum=0),
+            Column("confidence", "fraction"),
+            Column("source", "text"),
+        ),
+        key=("product_id", "action"),
+        references=(_PRODUCT,),
+    ),
+    FileSpec(
+        "heart_goals.csv",
+        "heart_goals",
+        (
+            Column("product_id", "id"),
+            Column("dimension", "enum", choices=HEART_DIMENSIONS),
+            Column("role", "enum", choices=GOAL_ROLES),
+            Column("goal", "text"),
+            Column("signal", "text"),
+            Column("metric", "text"),
+            Column("target", "number"),
+        ),
+        key=("product_id", "dimension"),
+        references=(_PRODUCT,),
+    ),
+    FileSpec(
+        "metric_links.csv",
+        "metric_links",
+        (
+            Column("product_id", "id"),
+            Column("metric", "enum", choices=LINK_METRICS),
+            Column("kr_id", "id"),
+            Column("evidence", "enum", choices=EVIDENCE_KINDS),
+            Column("note", "text", optional=True),
+        ),
+        key=("product_id", "metric", "kr_id"),
+        references=(_PRODUCT, _KR),
+    ),
+    FileSpec(
+        "kr_measurements.csv",
+        "kr_measurements",
+        (Column("kr_id", "id"), Column("month", "month"), Column("value", "number")),
+        key=("kr_id", "month"),
+        references=(_KR,),
+    ),
+    FileSpec(
+        "surveys.csv",
+        "surveys",
+        (
+            Column("product_id", "id"),
+            Column("user_id", "id"),
+            Column("responded_at", "timestamp"),
+            Column("score", "score"),
+        ),
+        key=("product_id", "user_id", "responded_at"),
+        references=(_PRODUCT,),
+    ),
+    FileSpec(
+        "usage_events.csv",
+        "usage_events",
+        (
+            Column("product_id", "id"),
+            Column("user_id", "id"),
+            Column("occurred_at", "timestamp"),
+            Column("action", "id"),
+            Column("succeeded", "bool", optional=True),
+            Column("duration_seconds", "number", optional=True, minimum=0),
+        ),
+        key=("product_id", "user_id", "occurred_at", "action"),
+        references=(_PRODUCT,),
+    ),
+)
+
+FILES_BY_NAME: dict[str, FileSpec] = {f.name: f for f in FILES}
+
+# The unit each HEART goal's target is written in, and the range it must lie in.
+TARGET_RANGES: dict[str, tuple[float, float, str]] = {
+    "happiness": (-100.0, 100.0, "an NPS between -100 and 100"),
+    "engagement": (0.0, 31.0, "active days per month, between 0 and 31"),
+    "adoption": (0.0, 1.0, "a fraction between 0 and 1 (write 0.6 for 60%)"),
+    "retention": (0.0, 1.0, "a fraction between 0 and 1 (write 0.85 for 85%)"),
+    "task_success": (0.0, 1.0, "a fraction between 0 and 1 (write 0.95 for 95%)"),
+}

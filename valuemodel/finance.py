@@ -1,0 +1,77 @@
+"""Money over time: present value, ROI and payback (DESIGN section 4). Pure functions.
+
+Flows are end-of-period amounts in the configured currency; rates are fractions per
+period (0.10 is 10 %). Payback is in periods (months, for monthly flows).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+
+def monthly_rate(annual_rate: float) -> float:
+    """The monthly rate that compounds to `annual_rate` over twelve months (a fraction)."""
+    if annual_rate <= -1:
+        raise ValueError("an annual rate must be greater than -100%")
+    return (1.0 + annual_rate) ** (1.0 / 12.0) - 1.0
+
+
+def present_value(rate: float, flows: Sequence[float], initial: float = 0.0) -> float:
+    """Present value of end-of-period `flows` at `rate` per period, plus `initial` at time 0.
+
+    Flow i (0-based) is discounted by (1 + rate) ** (i + 1); `initial` is not discounted.
+    """
+    if rate <= -1:
+        raise ValueError("a rate must be greater than -100%")
+    factor = 1.0 / (1.0 + rate)
+    total = 0.0
+    discount = 1.0
+    for flow in flows:
+        discount *= factor
+        total += flow * discount
+    return initial + total
+
+
+def roi(benefits: float, costs: float) -> float | None:
+    """Return on investment (benefits - costs) / costs as a fraction; None when costs is 0."""
+    if costs == 0:
+        return None
+    return (benefits - costs) / costs
+
+
+def payback_periods(net_flows: Sequence[float], initial: float = 0.0) -> float | None:
+    """Periods from the start until cumulative net value first turns from negative to >= 0.
+
+    `initial` is the cumulative value at time 0. The crossing is interpolated linearly
+    inside the period where it happens. Returns 0.0 when the cumulative value is never
+    negative, and None when it is negative and never recovers within the flows.
+    """
+    cumulative = initial
+    was_negative = cumulative < 0
+    for period, flow in enumerate(net_flows):
+        before = cumulative
+        cumulative = before + flow
+        if was_negative and cumulative >= 0:
+            # before < 0 <= cumulative, so flow > 0 and the fraction lies in (0, 1].
+            return period + (-before) / flow
+        if cumulative < 0:
+            was_negative = True
+    if not was_negative:
+        return 0.0
+    return None
+
+
+def cumulative(flows: Sequence[float], initial: float = 0.0) -> list[float]:
+    """Running totals of `flows` starting from `initial` (one value per flow)."""
+    totals = []
+    running = initial
+    for flow in flows:
+        running += flow
+        totals.append(running)
+    return totals
+
+
+def is_finite_number(value: float | None) -> bool:
+    """True for a real, finite number (not None, NaN or infinite)."""
+    return value is not None and math.isfinite(value)

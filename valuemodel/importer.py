@@ -1,0 +1,157 @@
+"""Import a folder (or uploaded files) of CSVs: validate everything, then write once.
+
+Validation is complete before the first write; the write is one transaction (COPY into
+temporary staging tables, upsert by natural key, rollups rebuilt for the product-months
+touched), so a bad file changes nothing and re-importing a folder changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import Connection, Engine
+
+from valuemodel import queries
+from valuemodel.csvcheck import StoredKeys, Validation, file_problem, validate
+from valuemodel.schema import ensure_schema
+
+Progress = Callable[[str], None]
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+class ImportRefused(Exception):
+    """The input was refused; `lines` says why, one problem a line. Nothing was written."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import wrote: rows per file, product-months rebuilt, and seconds taken."""
+
+    rows: dict[str, int]
+    touched_months: int
+    seconds: float
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows.values())
+
+
+def read_folder(folder: Path) -> dict[str, bytes]:
+    """The CSV files of `folder` by name. Raises ImportRefused with one line on bad input."""
+    if not folder.exists():
+        raise ImportRefused([f"{folder}: no such folder"])
+    if not folder.is_dir():
+        raise ImportRefused([f"{folder}: not a folder (give the folder that holds the CSV files)"])
+    contents: dict[str, bytes] = {}
+    problems: list[str] = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if path.is_dir():
+            continue
+        if path.suffix.lower() != ".csv":
+            problems.append(str(file_problem(path.name, "not a CSV file (only .csv files are read)")))
+            continue
+        contents[path.name] = path.read_bytes()
+    if problems:
+        raise ImportRefused(problems)
+    if not contents:
+        raise ImportRefused([f"{folder}: no CSV files found"])
+    return contents
+
+
+def stored_keys(conn: Connection) -> StoredKeys:
+    """The product, objective and key result ids already in the database."""
+    return StoredKeys(
+        products=frozenset(conn.execute(queries.q("stored_product_ids")).scalars()),
+        objectives=frozenset(conn.execute(queries.q("stored_objective_ids")).scalars()),
+        key_results=frozenset(conn.execute(queries.q("stored_kr_ids")).scalars()),
+    )
+
+
+def import_contents(
+    engine: Engine,
+    contents: dict[str, bytes],
+    *,
+    source: str,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Validate and load `contents` (file name -> bytes). Raises ImportRefused on bad input."""
+    say = progress or (lambda _message: None)
+    started = time.perf_counter()
+    ensure_schema(engine)
+    for name, data in contents.items():
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise ImportRefused(
+                [str(file_problem(name, f"larger than {MAX_UPLOAD_BYTES // 2**20} MB; split it"))]
+            )
+    with engine.connect() as conn:
+        stored = stored_keys(conn)
+    say(f"Validating {len(contents)} file(s)...")
+    checked: Validation = validate(contents, stored)
+    if not checked.ok:
+        raise ImportRefused(checked.report_lines())
+
+    rows: dict[str, int] = {}
+    with engine.begin() as conn:
+        conn.exec_driver_sql(queries.sql("create_stage_tables"))
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        with raw.cursor() as cursor:
+            for parsed in checked.files:
+                table = parsed.spec.table
+                say(f"Loading {parsed.spec.name} ({parsed.rows:,} rows)...")
+                with cursor.copy(queries.sql(f"copy_{table}")) as copy:
+                    data = parsed.copy_text.encode("utf-8")
+                    step = 8 * 2**20
+                    for offset in range(0, len(data), step):
+                        copy.write(data[offset : offset + step])
+                conn.exec_driver_sql(queries.sql(f"upsert_{table}"))
+                rows[parsed.spec.name] = parsed.rows
+        names = set(rows)
+        if "usage_events.csv" in names:
+            conn.exec_driver_sql(queries.sql("touch_from_events"))
+        if "surveys.csv" in names:
+            conn.exec_driver_sql(queries.sql("touch_from_surveys"))
+        say("Refreshing rollups...")
+        touched = refresh_touched(conn)
+        conn.execute(
+            queries.q("record_import"), {"source": source[:500], "files": json.dumps(rows)}
+        )
+    return ImportResult(rows=rows, touched_months=touched, seconds=time.perf_counter() - started)
+
+
+def refresh_touched(conn: Connection) -> int:
+    """Rebuild the rollups of the product-months in stage_touched; return how many."""
+    count = conn.execute(queries.q("count_touched")).scalar() or 0
+    if count:
+        for name in (
+            "refresh_rollup_user_day",
+            "refresh_rollup_user_month",
+            "refresh_rollup_action_month",
+            "refresh_rollup_survey_month",
+        ):
+            conn.exec_driver_sql(queries.sql(name))
+    return int(count)
+
+
+def refresh_all(engine: Engine) -> int:
+    """Rebuild every rollup from the raw tables; return the product-months rebuilt."""
+    ensure_schema(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(queries.sql("create_touched_table"))
+        conn.exec_driver_sql(queries.sql("touch_everything"))
+        return refresh_touched(conn)
+
+
+def import_folder(engine: Engine, folder: Path, *, progress: Progress | None = None) -> ImportResult:
+    """Import every CSV file of `folder` (see import_contents)."""
+    return import_contents(engine, read_folder(folder), source=str(folder), progress=progress)

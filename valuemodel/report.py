@@ -1,0 +1,183 @@
+"""The report of DESIGN section 5: buyer and user figures per product, plus the portfolio.
+
+`build_report` reads monthly aggregates through `store` and computes with the pure
+modules; the pages show the same numbers because they call the same functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from valuemodel import metrics, okr, store
+from valuemodel.contract import HEART_DIMENSIONS
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class ReportError(ValueError):
+    """The request cannot be answered (bad period, unknown product); the message says why."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive range of calendar months, 'YYYY-MM'."""
+
+    first: str
+    last: str
+
+    @property
+    def months(self) -> list[str]:
+        return metrics.month_range(self.first, self.last)
+
+    def previous(self) -> Period:
+        return Period(*metrics.previous_period(self.first, self.last))
+
+
+def parse_period(first: str, last: str) -> Period:
+    """Validate two 'YYYY-MM' strings into a Period; ReportError says what is wrong."""
+    for label, value in (("--from", first), ("--to", last)):
+        if not _MONTH.match(value or ""):
+            raise ReportError(f"{label} {value!r} is not a month; write it as YYYY-MM")
+    if first > last:
+        raise ReportError(f"the period starts ({first}) after it ends ({last})")
+    if len(metrics.month_range(first, last)) > 240:
+        raise ReportError("the period is longer than 20 years; choose a shorter one")
+    return Period(first, last)
+
+
+def last_complete_month(today: dt.date) -> str:
+    """The calendar month before `today`'s month, 'YYYY-MM'."""
+    return str(pd.Period(today, freq="M") - 1)
+
+
+def default_period(data_months: tuple[str, str] | None, today: dt.date) -> Period:
+    """The last 12 complete months of data: ending at the latest complete month with data."""
+    last = last_complete_month(today)
+    if data_months is not None and data_months[1] < last:
+        last = data_months[1]
+    first = str(pd.Period(last, freq="M") - 11)
+    return Period(first, last)
+
+
+def _metric_series(values: pd.DataFrame, metric: str) -> pd.Series:
+    column = "risk_adjusted_savings" if metric == "savings" else metric
+    return pd.Series(values[column].to_numpy(dtype=float), index=values["month"])
+
+
+def link_strengths(engine: Engine, product_id: str | None) -> pd.DataFrame:
+    """Every link of the selection with r, lag_months and months (DESIGN section 4).
+
+    The product metric's series spans every month from the product's first to its last
+    month holding any usage event, over all stored data (not only the report period).
+    Columns: product_id, metric, kr_id, evidence, note, kr_title, objective_id, r,
+    lag_months, months.
+    """
+    links = store.fetch_links(engine, product_id)
+    if links.empty:
+        return links.assign(r=[], lag_months=[], months=[])
+    measurements = store.fetch_link_measurements(engine, product_id)
+    spans = store.fetch_active_spans(engine, product_id)
+    assumptions = store.fetch_assumptions(engine)
+    history: dict[str, pd.DataFrame] = {}
+    for pid, (first, last) in spans.items():
+        months = store.fetch_product_months(engine, first, last, pid)
+        history[pid] = metrics.monthly_values(months, assumptions.loaded_hourly_cost)
+    results = []
+    for link in links.itertuples():
+        strength = okr.NOT_ENOUGH
+        if link.product_id in history:
+            kr = measurements[measurements["kr_id"] == link.kr_id]
+            strength = okr.link_strength(
+                _metric_series(history[link.product_id], link.metric),
+                pd.Series(kr["value"].to_numpy(dtype=float), index=kr["month"]),
+            )
+        results.append((strength.r, strength.lag_months, strength.months))
+    strengths = pd.DataFrame(results, columns=["r", "lag_months", "months"], dtype=object)
+    return pd.concat([links.reset_index(drop=True), strengths], axis=1)
+
+
+def build_report(
+    engine: Engine, period: Period, product_id: str | None = None
+) -> dict[str, object]:
+    """The report object of DESIGN section 5 for `period` and one product or all."""
+    products = store.fetch_products(engine, product_id)
+    if product_id is not None and products.empty:
+        raise ReportError(f"unknown product {product_id!r}; `report` without --product lists all")
+    assumptions = store.fetch_assumptions(engine)
+    months = store.fetch_product_months(engine, period.first, period.last, product_id)
+    values = metrics.monthly_values(months, assumptions.loaded_hourly_cost)
+    goals = store.fetch_heart_goals(engine, product_id)
+    links = link_strengths(engine, product_id)
+
+    product_reports = []
+    for product in products.sort_values("product_id").itertuples():
+        own = values[values["product_id"] == product.product_id]
+        targets = {
+            row.dimension: float(row.target)
+            for row in goals[goals["product_id"] == product.product_id].itertuples()
+        }
+        buyer = metrics.buyer_figures(metrics.monthly_flows(own))
+        user = metrics.user_figures(own.iloc[-1], targets)
+        own_links = links[links["product_id"] == product.product_id] if not links.empty else links
+        product_reports.append(
+            {
+                "product_id": product.product_id,
+                "name": product.name,
+                "buyer": _json_buyer(buyer),
+                "user": _json_user(user),
+                "okr_links": [
+                    {
+                        "kr_id": link.kr_id,
+                        "metric": link.metric,
+                        "evidence": link.evidence,
+                        "r": None if link.r is None else round(float(link.r), 4),
+                        "lag_months": None if link.lag_months is None else int(link.lag_months),
+                        "months": None if link.months is None else int(link.months),
+                    }
+                    for link in own_links.itertuples()
+                ],
+            }
+        )
+    portfolio = metrics.buyer_figures(metrics.monthly_flows(values))
+    return {
+        "period": {"from": period.first, "to": period.last},
+        "currency": assumptions.currency,
+        "products": product_reports,
+        "portfolio": {"buyer": _json_buyer(portfolio)},
+    }
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    value = metrics.none_if_nan(value)
+    return None if value is None else round(value, digits)
+
+
+def _json_buyer(buyer: metrics.BuyerFigures) -> dict[str, float | None]:
+    return {
+        "cost": _round(buyer.cost, 2),
+        "hours_saved": _round(buyer.hours_saved, 2),
+        "gross_savings": _round(buyer.gross_savings, 2),
+        "risk_adjusted_savings": _round(buyer.risk_adjusted_savings, 2),
+        "net_value": _round(buyer.net_value, 2),
+        "roi": _round(buyer.roi, 4),
+        "payback_months": _round(buyer.payback_months, 2),
+    }
+
+
+def _json_user(user: metrics.UserFigures) -> dict[str, object]:
+    return {
+        "month": user.month,
+        "active_users": user.active_users,
+        "adoption": _round(user.adoption, 4),
+        "engagement": _round(user.engagement, 2),
+        "retention": _round(user.retention, 4),
+        "task_success": _round(user.task_success, 4),
+        "happiness": _round(user.happiness, 1),
+        "scores": {d: _round(user.scores[d], 1) for d in HEART_DIMENSIONS},
+        "heart_index": _round(user.heart_index, 1),
+    }
