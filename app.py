@@ -1,0 +1,28 @@
+"""The frame and the router: page config, database readiness, shared selectors, navigation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import bootstrap, frame, ui
+
+st.set_page_config(
+    page_title="Value dashboard",
+    page_icon=":material/monitoring:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+PAGES = {
+    "Start": [
+        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    ],
+}
+
+navigation = st.navigation(PAGES)
+try:
+    bootstrap.ensure_ready()
+    st.session_state["selection"] = frame.sidebar()
+    navigation.run()
+except Exception as exc:  # noqa: BLE001 - every failure becomes a calm message
+    ui.show_failure(exc)

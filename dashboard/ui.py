@@ -1,0 +1,43 @@
+"""Rendering helpers shared by the pages: empty states and friendly failures."""
+
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy.exc
+import streamlit as st
+
+from valuemodel import db
+
+log = logging.getLogger("valuedash")
+
+
+def empty_state(what: str) -> None:
+    """Guidance instead of an error when there is nothing to show yet."""
+    st.info(
+        f"{what}\n\n"
+        "Load the demo portfolio with `python -m valuemodel demo`, or import your own CSV "
+        "files with `python -m valuemodel import FOLDER` (formats in the README).",
+        icon=":material/inbox:",
+    )
+
+
+def show_failure(exc: BaseException) -> None:
+    """A calm message for a failure; details go to the log, never to the screen."""
+    if isinstance(exc, db.DatabaseUnavailable):
+        st.error(str(exc), icon=":material/cloud_off:")
+    elif isinstance(exc, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError):
+        st.error(
+            "The database is not reachable right now. Check that PostgreSQL is running and "
+            "that DATABASE_URL points at it; this page recovers by itself when it is back.",
+            icon=":material/cloud_off:",
+        )
+        if st.button("Try again", icon=":material/refresh:"):
+            st.rerun()
+    else:
+        st.error(
+            "Something went wrong while preparing this view. The details are in the app's "
+            "log; try another selection, or reload the page.",
+            icon=":material/error:",
+        )
+    log.error("page failed", exc_info=exc)
