@@ -17,6 +17,19 @@ PAGES = {
     "Start": [
         st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
     ],
+    "Buyer view": [
+        st.Page("pages/value.py", title="Value", icon=":material/payments:"),
+        st.Page("pages/okr.py", title="OKR ladder-up", icon=":material/account_tree:"),
+    ],
+    "User view": [
+        st.Page("pages/heart.py", title="HEART", icon=":material/favorite:"),
+    ],
+    "Plan": [
+        st.Page("pages/scenarios.py", title="Scenarios", icon=":material/tune:"),
+    ],
+    "Admin": [
+        st.Page("pages/data.py", title="Data", icon=":material/database:"),
+    ],
 }
 
 navigation = st.navigation(PAGES)

@@ -41,3 +41,23 @@ def show_failure(exc: BaseException) -> None:
             icon=":material/error:",
         )
     log.error("page failed", exc_info=exc)
+
+
+def tile(
+    container: object,
+    label: str,
+    value: str,
+    *,
+    delta: str | None = None,
+    delta_color: str = "normal",
+    help: str | None = None,  # noqa: A002 - mirrors st.metric
+) -> None:
+    """One headline figure (st.metric) with an optional change and an explanation."""
+    container.metric(  # type: ignore[attr-defined]
+        label, value, delta=delta, delta_color=delta_color, help=help, border=True
+    )
+
+
+def selection() -> object:
+    """The frame's selection for this run (set by app.py before the page runs)."""
+    return st.session_state["selection"]

@@ -16,6 +16,7 @@ SELECT kr_id FROM key_results;
 -- name: create_stage_tables
 -- Temporary all-text staging tables for one import transaction.
 SET LOCAL timezone = 'UTC';
+SET LOCAL work_mem = '64MB';
 CREATE TEMP TABLE stage_products (product_id text, name text, owner_team text, eligible_users text, launched_on text) ON COMMIT DROP;
 CREATE TEMP TABLE stage_objectives (objective_id text, title text, level text, parent_id text, period text) ON COMMIT DROP;
 CREATE TEMP TABLE stage_key_results (kr_id text, objective_id text, title text, unit text, baseline text, target text) ON COMMIT DROP;
@@ -104,7 +105,9 @@ ON CONFLICT (kr_id) DO UPDATE SET
 -- Insert or replace global assumptions by key.
 INSERT INTO assumptions (key, value, updated_at)
 SELECT key, value, now() FROM stage_assumptions
-ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at;
+ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at
+-- updated_at says when the value changed: re-importing the same value changes nothing.
+WHERE assumptions.value IS DISTINCT FROM EXCLUDED.value;
 
 -- name: upsert_costs
 -- Insert or replace cost rows by (product_id, month, category).
@@ -161,6 +164,12 @@ SELECT product_id, user_id, occurred_at::timestamptz, action,
 FROM stage_usage_events
 ON CONFLICT (product_id, occurred_at, user_id, action) DO UPDATE SET
     succeeded = EXCLUDED.succeeded, duration_seconds = EXCLUDED.duration_seconds;
+
+-- name: analyze_loaded
+-- Fresh planner statistics after a bulk load, so rollup refreshes pick good plans.
+ANALYZE usage_events;
+ANALYZE surveys;
+ANALYZE stage_touched;
 
 -- name: touch_from_events
 -- Remember the product-months the staged events fall in (their rollups are rebuilt).

@@ -121,6 +121,7 @@ def import_contents(
             conn.exec_driver_sql(queries.sql("touch_from_events"))
         if "surveys.csv" in names:
             conn.exec_driver_sql(queries.sql("touch_from_surveys"))
+        conn.exec_driver_sql(queries.sql("analyze_loaded"))
         say("Refreshing rollups...")
         touched = refresh_touched(conn)
         conn.execute(

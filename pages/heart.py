@@ -1,0 +1,6 @@
+"""HEART (being built)."""
+
+import streamlit as st
+
+st.title("HEART")
+st.info("This page is being built.")

@@ -1,0 +1,6 @@
+"""OKR ladder-up (being built)."""
+
+import streamlit as st
+
+st.title("OKR ladder-up")
+st.info("This page is being built.")

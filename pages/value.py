@@ -1,0 +1,6 @@
+"""Value (being built)."""
+
+import streamlit as st
+
+st.title("Value")
+st.info("This page is being built.")
