@@ -52,9 +52,7 @@ def _notice_bad_params(options: list[str], months: list[str]) -> None:
     if period and not all(p in months for p in period):
         notices.append("the link's period is not a range of months with data")
     if notices:
-        st.session_state["frame_notice"] = (
-            "Showing the default view: " + "; ".join(notices) + "."
-        )
+        st.session_state["frame_notice"] = "Showing the default view: " + "; ".join(notices) + "."
 
 
 def available_months(today: dt.date | None = None) -> list[str]:

@@ -50,7 +50,7 @@ def tile(
     *,
     delta: str | None = None,
     delta_color: str = "normal",
-    help: str | None = None,  # noqa: A002 - mirrors st.metric
+    help: str | None = None,
 ) -> None:
     """One headline figure (st.metric) with an optional change and an explanation."""
     container.metric(  # type: ignore[attr-defined]

@@ -55,7 +55,10 @@ table = pd.DataFrame(
             if a is not None and not pd.isna(a)
             else "no events yet"
             for a, b, n in zip(
-                coverage["first_month"], coverage["last_month"], coverage["active_months"], strict=True
+                coverage["first_month"],
+                coverage["last_month"],
+                coverage["active_months"],
+                strict=True,
             )
         ],
         "Events": coverage["events"].astype(int),

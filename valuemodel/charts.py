@@ -26,7 +26,9 @@ COST = PALETTE["vermillion"]
 NET = PALETTE["blue"]
 GOAL = PALETTE["grey"]
 NEUTRAL = PALETTE["sky"]
-CATEGORY_RANGE = [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "sky", "purple", "yellow", "grey")]
+CATEGORY_RANGE = [
+    PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "sky", "purple", "yellow", "grey")
+]
 
 FONT = "Source Sans Pro, Helvetica Neue, Arial, sans-serif"
 

@@ -134,8 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("init", help="create or upgrade the schema").set_defaults(func=cmd_init)
 
     demo = sub.add_parser("demo", help="generate the demo portfolio and import it")
-    demo.add_argument("--events", type=int, default=1_000_000, help="usage events (default 1,000,000)")
-    demo.add_argument("--end-month", help="last month of the demo data (YYYY-MM); default: last complete month")
+    demo.add_argument(
+        "--events", type=int, default=1_000_000, help="usage events (default 1,000,000)"
+    )
+    demo.add_argument(
+        "--end-month", help="last month of the demo data (YYYY-MM); default: last complete month"
+    )
     demo.add_argument("--out", help="keep the generated CSV files in this folder")
     demo.set_defaults(func=cmd_demo)
 
@@ -148,11 +152,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     rep = sub.add_parser("report", help="print buyer and user figures for a period")
-    rep.add_argument("--from", dest="month_from", help="first month, YYYY-MM (default: 12 months back)")
-    rep.add_argument("--to", dest="month_to", help="last month, YYYY-MM (default: last complete month of data)")
+    rep.add_argument(
+        "--from", dest="month_from", help="first month, YYYY-MM (default: 12 months back)"
+    )
+    rep.add_argument(
+        "--to", dest="month_to", help="last month, YYYY-MM (default: last complete month of data)"
+    )
     rep.add_argument("--product", help="one product id (default: every product)")
     rep.add_argument("--format", choices=("json", "text"), default="text")
     rep.set_defaults(func=cmd_report)
+
+    from valuemodel import scenario_cli
+
+    scenario_cli.register(sub)
     return parser
 
 
@@ -178,11 +190,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted; nothing was written by the unfinished step", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - one line for the user, details on request
+    except Exception as exc:
         if os.environ.get("VALUEDASH_DEBUG"):
             raise
+        first_line = str(exc).splitlines()[0] if str(exc) else ""
         print(
-            f"error: unexpected {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+            f"error: unexpected {type(exc).__name__}: {first_line} "
             "(set VALUEDASH_DEBUG=1 for details)",
             file=sys.stderr,
         )

@@ -141,7 +141,7 @@ def get_engine(settings: Settings | None = None) -> Engine:
             else:
                 try:
                     url = start_embedded(settings.data_dir)
-                except Exception as exc:  # noqa: BLE001 - reported in plain words
+                except Exception as exc:
                     raise DatabaseUnavailable(
                         f"The embedded PostgreSQL under {settings.data_dir} did not start "
                         f"({type(exc).__name__}: {exc}). Check the folder's permissions and "

@@ -13,14 +13,13 @@ SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CN
 
 
 def _missing(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and not math.isfinite(value))
+    return value is None or not math.isfinite(value)
 
 
 def money(value: float | None, currency: str = "USD", *, compact: bool = False) -> str:
     """'$1,234,567' or '-$12,300' (compact: '$1.2M', '-$12.3K'); whole units."""
-    if _missing(value):
+    if value is None or _missing(value):
         return MISSING
-    assert value is not None
     symbol = SYMBOLS.get(currency)
     sign = "-" if value < 0 else ""
     amount = abs(value)
@@ -40,25 +39,22 @@ def money(value: float | None, currency: str = "USD", *, compact: bool = False) 
 
 def percent(value: float | None, digits: int = 1) -> str:
     """A fraction as a percentage: 0.423 -> '42.3%'."""
-    if _missing(value):
+    if value is None or _missing(value):
         return MISSING
-    assert value is not None
     return f"{value * 100:,.{digits}f}%"
 
 
 def number(value: float | None, digits: int = 0) -> str:
     """Thousands separators: 1234567 -> '1,234,567'."""
-    if _missing(value):
+    if value is None or _missing(value):
         return MISSING
-    assert value is not None
     return f"{value:,.{digits}f}"
 
 
 def months(value: float | None) -> str:
     """A duration in months: 7.25 -> '7.3 months', 0 -> '0 months'."""
-    if _missing(value):
+    if value is None or _missing(value):
         return MISSING
-    assert value is not None
     if value == 0:
         return "0 months"
     unit = "month" if round(value, 1) == 1 else "months"
@@ -67,15 +63,13 @@ def months(value: float | None) -> str:
 
 def nps(value: float | None) -> str:
     """An NPS with its sign: 23.4 -> '+23'."""
-    if _missing(value):
+    if value is None or _missing(value):
         return MISSING
-    assert value is not None
     return f"{value:+.0f}"
 
 
 def signed_percent(value: float | None, digits: int = 1) -> str:
     """A change as a signed percentage: 0.05 -> '+5.0%'."""
-    if _missing(value):
+    if value is None or _missing(value):
         return MISSING
-    assert value is not None
     return f"{value * 100:+,.{digits}f}%"
