@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import data, ui
 from valuemodel.formatting import number
+from valuemodel.metrics import month_range
 
 st.title("Home")
 st.markdown(
@@ -26,12 +27,17 @@ span = data.data_months()
 tiles = st.columns(4)
 tiles[0].metric("Products", number(len(coverage)))
 tiles[1].metric("Usage events", number(float(coverage["events"].sum())))
-tiles[2].metric("Months of data", f"{span[0]} to {span[1]}" if span else "none yet")
+tiles[2].metric(
+    "Months of data",
+    number(len(month_range(*span))) if span else "none yet",
+    help=f"From {span[0]} to {span[1]}" if span else None,
+)
 tiles[3].metric(
     "Last import",
-    pd.Timestamp(last_import["imported_at"]).strftime("%Y-%m-%d %H:%M UTC")
+    f"{pd.Timestamp(last_import['imported_at']):%d %b %Y}" if last_import else "never",
+    help=f"At {pd.Timestamp(last_import['imported_at']):%H:%M} UTC from {last_import['source']}"
     if last_import
-    else "never",
+    else None,
 )
 
 
@@ -41,7 +47,7 @@ def _freshness(last_day: object) -> str:
     days = (pd.Timestamp.now(tz="UTC").normalize().tz_localize(None) - pd.Timestamp(last_day)).days
     if days <= 1:
         return "up to date"
-    return f"{days:,} days old"
+    return f"{days:,} days ago"
 
 
 table = pd.DataFrame(
@@ -62,12 +68,13 @@ table = pd.DataFrame(
             )
         ],
         "Events": coverage["events"].astype(int),
-        "Survey responses": coverage["survey_responses"].astype(int),
+        "Surveys": coverage["survey_responses"].astype(int),
         "Latest event": [
-            pd.Timestamp(d).strftime("%Y-%m-%d") if d is not None and not pd.isna(d) else "—"
+            f"{pd.Timestamp(d):%Y-%m-%d} ({_freshness(d)})"
+            if d is not None and not pd.isna(d)
+            else "no events"
             for d in coverage["last_day"]
         ],
-        "Freshness": [_freshness(d) for d in coverage["last_day"]],
     }
 )
 st.subheader("Products covered")
@@ -79,10 +86,10 @@ st.dataframe(
         "Eligible users": st.column_config.NumberColumn(format="localized"),
         "Users seen": st.column_config.NumberColumn(format="localized"),
         "Events": st.column_config.NumberColumn(format="localized"),
-        "Survey responses": st.column_config.NumberColumn(format="localized"),
+        "Surveys": st.column_config.NumberColumn(format="localized"),
     },
 )
 st.caption(
-    "Coverage counts the months holding usage events; freshness is the age of the latest "
-    "event. Months are calendar months in UTC."
+    "Coverage counts the months holding usage events; the latest event's age shows how "
+    "fresh each product's data is. Months are calendar months in UTC."
 )

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from valuemodel import db
 from valuemodel.schema import ensure_schema
 
+APP = str(Path(__file__).resolve().parents[1] / "app.py")  # AppTest.from_file(APP)
 DEMO_END_MONTH = "2025-12"
 DEMO_EVENTS = 40_000
 
