@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import bootstrap, frame, ui
+from dashboard import access, bootstrap, frame, ui
 
 st.set_page_config(
     page_title="Value dashboard",
@@ -32,10 +32,13 @@ PAGES = {
     ],
 }
 
+access.require_sign_in()
 navigation = st.navigation(PAGES)
 try:
     bootstrap.ensure_ready()
     st.session_state["selection"] = frame.sidebar()
+    st.session_state["access"] = access.current()
+    access.sidebar_notice(st.session_state["access"])
     navigation.run()
 except Exception as exc:  # noqa: BLE001 - every failure becomes a calm message
     ui.show_failure(exc)

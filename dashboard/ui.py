@@ -61,3 +61,11 @@ def tile(
 def selection() -> object:
     """The frame's selection for this run (set by app.py before the page runs)."""
     return st.session_state["selection"]
+
+
+def rights() -> object:
+    """The viewer's rights for this run (a dashboard.access.Access, set by app.py).
+
+    Writing features check `rights().can_edit` and show `rights().reason` when false.
+    """
+    return st.session_state["access"]

@@ -12,6 +12,10 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 -- Serialize concurrent upgrades (the app and a CLI starting together).
 SELECT pg_advisory_xact_lock(7265010);
 
+-- name: schema_table_exists
+-- Whether the migrations table exists (checked without writing, for read-only roles).
+SELECT to_regclass('schema_migrations') IS NOT NULL;
+
 -- name: schema_applied_versions
 -- Versions already applied.
 SELECT version FROM schema_migrations ORDER BY version;
@@ -40,7 +44,7 @@ CREATE TABLE costs (
 
 -- The key leads with (product_id, occurred_at) so rollup refreshes of one product-month
 -- are an index range scan. No foreign key to products: the import validates every
--- reference before writing, and a per-row check would cost 40 % of the load time.
+-- reference before writing, and a per-row check would cost 40 percent of the load time.
 CREATE TABLE usage_events (
     product_id       text NOT NULL,
     user_id          text NOT NULL,

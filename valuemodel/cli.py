@@ -37,6 +37,20 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_roles(args: argparse.Namespace) -> int:
+    from valuemodel import queries
+
+    engine = db.get_engine()
+    ensure_schema(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(queries.sql("create_roles"))
+    _say(
+        "Roles ready: valuedash_reader (view) and valuedash_writer (import, assumptions, "
+        "scenarios). Grant them to login users, e.g. GRANT valuedash_reader TO alice;"
+    )
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from valuemodel.demo import write_demo_csv
 
@@ -132,6 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("init", help="create or upgrade the schema").set_defaults(func=cmd_init)
+    sub.add_parser(
+        "roles", help="create the read-only and writer database roles (sql/roles.sql)"
+    ).set_defaults(func=cmd_roles)
 
     demo = sub.add_parser("demo", help="generate the demo portfolio and import it")
     demo.add_argument(
@@ -191,6 +208,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: interrupted; nothing was written by the unfinished step", file=sys.stderr)
         return 130
     except Exception as exc:
+        if getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501":
+            detail = str(exc.orig).splitlines()[0]  # type: ignore[attr-defined]
+            print(
+                f"error: this database role may not write ({detail}); connect with a writer "
+                "role (see `python -m valuemodel roles`). Nothing was written.",
+                file=sys.stderr,
+            )
+            return 1
         if os.environ.get("VALUEDASH_DEBUG"):
             raise
         first_line = str(exc).splitlines()[0] if str(exc) else ""

@@ -113,13 +113,20 @@ def start_embedded(data_dir: Path, database: str = EMBEDDED_DB_NAME) -> str:
 
 
 def create_engine_for(url: str) -> Engine:
-    """An engine with the session settings every query relies on (UTC, pre-ping)."""
+    """An engine with the session settings every query relies on (UTC, pre-ping).
+
+    Options already in the URL (`?options=-c role=...`) are kept.
+    """
+    parsed = sa.make_url(normalize_url(url))
+    options = parsed.query.get("options")
+    extra = " ".join(options) if isinstance(options, tuple) else (options or "")
+    parsed = parsed.difference_update_query(["options"])
     return sa.create_engine(
-        normalize_url(url),
+        parsed,
         pool_pre_ping=True,
         pool_size=5,
         max_overflow=10,
-        connect_args={"connect_timeout": 5, "options": "-c timezone=UTC"},
+        connect_args={"connect_timeout": 5, "options": f"-c timezone=UTC {extra}".strip()},
     )
 
 

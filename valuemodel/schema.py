@@ -30,8 +30,14 @@ def ensure_schema(engine: Engine) -> list[int]:
     """Apply the migrations the database lacks, in one transaction; return their versions.
 
     Idempotent, and safe when several processes start at once (an advisory lock
-    serializes them).
+    serializes them). An up-to-date database is only read, so a read-only role works.
     """
+    wanted = {version for version, _ in migrations()}
+    with engine.connect() as conn:
+        if conn.execute(queries.q("schema_table_exists")).scalar():
+            applied = set(conn.execute(queries.q("schema_applied_versions")).scalars())
+            if wanted <= applied:
+                return []
     with engine.begin() as conn:
         conn.execute(queries.q("schema_lock"))
         conn.exec_driver_sql(queries.sql("schema_bootstrap"))

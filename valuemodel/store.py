@@ -117,3 +117,278 @@ def fetch_active_spans(engine: Engine, product_id: str | None = None) -> dict[st
         )
         for row in frame.itertuples()
     }
+
+
+# ---------------------------------------------------------------- OKR ladder-up
+
+
+def fetch_objectives(engine: Engine) -> pd.DataFrame:
+    """The objective tree. Columns: objective_id, title, level (company, org, team),
+    parent_id (None at the top), period (free text, e.g. 'FY2025')."""
+    return _frame(engine, "objectives_all")
+
+
+def fetch_key_results(engine: Engine) -> pd.DataFrame:
+    """Columns: kr_id, objective_id, title, unit, baseline, target, latest_month
+    (datetime, NaT without measurements), latest_value (float, NaN without)."""
+    frame = _frame(engine, "key_results_all")
+    frame["latest_month"] = pd.to_datetime(frame["latest_month"])
+    frame["latest_value"] = frame["latest_value"].astype(float)
+    return frame
+
+
+def fetch_kr_measurements(engine: Engine) -> pd.DataFrame:
+    """Every key result's measurements. Columns: kr_id, month (datetime), value (float)."""
+    frame = _frame(engine, "kr_measurements_all")
+    frame["month"] = pd.to_datetime(frame["month"])
+    frame["value"] = frame["value"].astype(float)
+    return frame
+
+
+# ---------------------------------------------------------------- HEART page
+
+
+def fetch_heart_lifecycle(
+    engine: Engine, month_from: str, month_to: str, product_id: str | None = None
+) -> pd.DataFrame:
+    """Per product and month of the range: active, new, returning, resurrected and
+    dormant users (counts; see sql/heart.sql for the definitions). month is a datetime."""
+    frame = _frame(
+        engine,
+        "heart_lifecycle",
+        month_from=first_of_month(month_from),
+        month_to=first_of_month(month_to),
+        product_id=product_id,
+    )
+    frame["month"] = pd.to_datetime(frame["month"])
+    return frame
+
+
+def fetch_heart_cohorts(
+    engine: Engine, month_from: str, month_to: str, product_id: str | None = None
+) -> pd.DataFrame:
+    """Users by first ever active month (cohorts starting in the range), and how many are
+    active k months later, up to month_to. Columns: product_id, cohort_month (datetime),
+    months_since (k), cohort_users, active_users."""
+    frame = _frame(
+        engine,
+        "heart_cohorts",
+        month_from=first_of_month(month_from),
+        month_to=first_of_month(month_to),
+        product_id=product_id,
+    )
+    frame["cohort_month"] = pd.to_datetime(frame["cohort_month"])
+    return frame
+
+
+def fetch_heart_action_months(
+    engine: Engine, month_from: str, month_to: str, product_id: str | None = None
+) -> pd.DataFrame:
+    """Per product, month and action: events, succeeded_true, succeeded_known,
+    duration_count and duration_median (seconds, NaN without durations)."""
+    frame = _frame(
+        engine,
+        "heart_action_months",
+        month_from=first_of_month(month_from),
+        month_to=first_of_month(month_to),
+        product_id=product_id,
+    )
+    frame["month"] = pd.to_datetime(frame["month"])
+    frame["duration_median"] = pd.to_numeric(frame["duration_median"]).astype(float)
+    return frame
+
+
+# ---------------------------------------------------------------- Value and Data pages
+
+
+class AssumptionsRefused(ValueError):
+    """Assumptions that break the import's rules; `problems` maps each key to its reason.
+    Nothing was written."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__("; ".join(f"{key}: {reason}" for key, reason in problems.items()))
+        self.problems = problems
+
+
+def fetch_baseline_ledger(
+    engine: Engine, month_from: str, month_to: str, product_id: str | None = None
+) -> pd.DataFrame:
+    """Every task baseline of the selection with what it did in the period.
+
+    Columns: product_id, product_name, action, minutes_saved, confidence (0-1), source,
+    tasks_done (count), hours_saved, risk_adjusted_hours (hours; money is applied by
+    valuemodel.value.baseline_ledger with the loaded hourly cost).
+    """
+    frame = _frame(
+        engine,
+        "value_baseline_ledger",
+        month_from=first_of_month(month_from),
+        month_to=first_of_month(month_to),
+        product_id=product_id,
+    )
+    for column in ("minutes_saved", "confidence", "hours_saved", "risk_adjusted_hours"):
+        frame[column] = frame[column].astype(float)
+    frame["tasks_done"] = frame["tasks_done"].astype("int64")
+    return frame
+
+
+def fetch_table_freshness(engine: Engine) -> pd.DataFrame:
+    """Per stored table: table_name, file_name (None for rollups), row_count, latest (text:
+    the latest month, day or date it holds, or None), last_imported_at, last_source and
+    last_rows (the latest import that carried the table's file, or None)."""
+    return _frame(engine, "data_freshness")
+
+
+def fetch_import_history(engine: Engine, limit: int = 10) -> pd.DataFrame:
+    """The latest imports, newest first. Columns: import_id, imported_at, source, files
+    (a dict of file name -> rows)."""
+    return _frame(engine, "import_history", limit=int(limit))
+
+
+def fetch_assumption_rows(engine: Engine) -> pd.DataFrame:
+    """The stored assumptions as text. Columns: key, value, updated_at."""
+    return _frame(engine, "assumptions_all")
+
+
+def save_assumptions(engine: Engine, values: dict[str, str]) -> list[str]:
+    """Validate and store global assumptions (key -> text) in one transaction.
+
+    Raises AssumptionsRefused, writing nothing, when any value breaks the import's rules.
+    Returns the keys whose stored value changed (updated_at moves only for those).
+    """
+    from valuemodel.value import assumption_problems
+
+    problems = assumption_problems(values)
+    if problems:
+        raise AssumptionsRefused(problems)
+    changed: list[str] = []
+    with engine.begin() as conn:
+        for key, value in values.items():
+            changed.extend(
+                conn.execute(queries.q("assumption_upsert"), {"key": key, "value": value}).scalars()
+            )
+    return changed
+
+
+def fetch_can_write(engine: Engine) -> bool:
+    """Whether this connection may write the app's tables (False for a read-only role)."""
+    with engine.connect() as conn:
+        return bool(conn.execute(queries.q("can_write")).scalar())
+
+
+# ---------------------------------------------------------------- scenarios (what-if funding)
+
+
+class ScenarioConflict(ValueError):
+    """A saved scenario cannot be written as asked (a name already taken, a row gone)."""
+
+
+def fetch_scenario_baseline_frames(
+    engine: Engine, product_id: str, month_to: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two baseline queries for the three months ending `month_to` ('YYYY-MM').
+
+    Returns (months, actions); see `valuemodel.scenario.build_baseline` for the columns.
+    """
+    from valuemodel.scenario import baseline_window
+
+    window = baseline_window(month_to)
+    binds = {
+        "product_id": product_id,
+        "month_from": first_of_month(window[0]),
+        "month_to": first_of_month(window[-1]),
+    }
+    months = _frame(engine, "scenario_baseline_months", **binds)
+    actions = _frame(engine, "scenario_baseline_actions", **binds)
+    return months, actions
+
+
+def fetch_scenario_baseline(engine: Engine, product_id: str, month_to: str):  # type: ignore[no-untyped-def]
+    """The scenario baseline (`valuemodel.scenario.Baseline`) of one product from its
+    three complete months ending `month_to`. LookupError for an unknown product."""
+    from valuemodel.scenario import build_baseline
+
+    products = fetch_products(engine, product_id)
+    if products.empty:
+        raise LookupError(f"unknown product {product_id!r}")
+    product = products.iloc[0]
+    assumptions = fetch_assumptions(engine)
+    months, actions = fetch_scenario_baseline_frames(engine, product_id, month_to)
+    return build_baseline(
+        product_id=product_id,
+        product_name=str(product["name"]),
+        eligible_users=int(product["eligible_users"]),
+        months=months,
+        actions=actions,
+        loaded_hourly_cost=assumptions.loaded_hourly_cost,
+        discount_rate=assumptions.discount_rate,
+        currency=assumptions.currency,
+    )
+
+
+def fetch_scenarios(engine: Engine, product_id: str) -> pd.DataFrame:
+    """Saved scenarios of a product by name. Columns: scenario_id, product_id, name,
+    author, drivers (a dict of driver values), created_at, updated_at (UTC)."""
+    return _frame(engine, "scenario_list", product_id=product_id)
+
+
+def save_scenario(
+    engine: Engine,
+    *,
+    product_id: str,
+    name: str,
+    author: str,
+    drivers: dict[str, object],
+    overwrite: bool = False,
+) -> int:
+    """Store `drivers` under `name` for the product; return the scenario id.
+
+    A name the product already uses is refused (ScenarioConflict) unless `overwrite`,
+    which replaces that scenario's drivers and author. ValueError for a bad name.
+    """
+    import json
+
+    from valuemodel.scenario import AUTHOR_MAX, NAME_MAX, clean_label
+
+    binds = {
+        "product_id": product_id,
+        "name": clean_label(name, "scenario name", NAME_MAX),
+        "author": clean_label(author, "author label", AUTHOR_MAX, required=False),
+        "drivers": json.dumps(drivers, allow_nan=False),
+    }
+    with engine.begin() as conn:
+        query = "scenario_upsert" if overwrite else "scenario_insert"
+        scenario_id = conn.execute(queries.q(query), binds).scalar()
+    if scenario_id is None:
+        raise ScenarioConflict(
+            f"a scenario named {binds['name']!r} already exists for this product; "
+            "choose another name or tick overwrite"
+        )
+    return int(scenario_id)
+
+
+def rename_scenario(engine: Engine, *, product_id: str, scenario_id: int, new_name: str) -> None:
+    """Rename a saved scenario; ScenarioConflict when the name is taken or the row is gone."""
+    from valuemodel.scenario import NAME_MAX, clean_label
+
+    name = clean_label(new_name, "scenario name", NAME_MAX)
+    with engine.begin() as conn:
+        done = conn.execute(
+            queries.q("scenario_rename"),
+            {"product_id": product_id, "scenario_id": int(scenario_id), "new_name": name},
+        ).scalar()
+    if done is None:
+        raise ScenarioConflict(
+            f"cannot rename to {name!r}: another scenario of this product has that name, "
+            "or the scenario was deleted"
+        )
+
+
+def delete_scenario(engine: Engine, *, product_id: str, scenario_id: int) -> bool:
+    """Delete a saved scenario; True when it existed."""
+    with engine.begin() as conn:
+        done = conn.execute(
+            queries.q("scenario_delete"),
+            {"product_id": product_id, "scenario_id": int(scenario_id)},
+        ).scalar()
+    return done is not None
