@@ -28,13 +28,17 @@ from valuemodel.contract import (
 MAX_PROBLEMS_SHOWN = 50
 MAX_ID_LENGTH = 200
 MAX_TEXT_LENGTH = 2000
+# The tightest numeric columns: costs.amount is numeric(16, 2), eligible_users an integer.
+MAX_NUMBER = 1e14
+MAX_INT = 2**31 - 1
 
 _INT = re.compile(r"^-?\d{1,12}$")
 _NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d{1,3})?$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+# PostgreSQL has no year 0000 (1 BC is followed by AD 1).
+_DATE = re.compile(r"^(?!0000)\d{4}-\d{2}-\d{2}$")
+_MONTH = re.compile(r"^(?!0000)\d{4}-(0[1-9]|1[0-2])$")
 _TIMESTAMP = re.compile(
-    r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$"
+    r"^(?!0000)\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$"
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _CONTROL_ID = re.compile(r"[\x00-\x1f\x7f]")
@@ -184,6 +188,10 @@ def _parse_fast(spec: FileSpec, text: str) -> ParsedFile | None:
         return None
     if len(raw) != physical or len(raw) == 0 or raw.isna().to_numpy().any():
         return None
+    # The C parser pads a short row with empty fields; without quotes every line holds
+    # exactly width - 1 commas, so a short (or blank) line shows in the total.
+    if text.count(",") != (raw.shape[1] - 1) * physical:
+        return None
     header = [str(h) for h in raw.iloc[0].tolist()]
     frame = raw.iloc[1:].reset_index(drop=True)
     frame.columns = header
@@ -208,6 +216,9 @@ def _parse_exact(spec: FileSpec, text: str, result: Validation) -> ParsedFile | 
                 continue
             if header is None:
                 header = row
+                if tuple(header) != spec.header:
+                    result.add(Problem(spec.name, line, "-", _header_reason(spec, header)))
+                    return None
                 continue
             if len(row) != width:
                 result.add(
@@ -224,9 +235,6 @@ def _parse_exact(spec: FileSpec, text: str, result: Validation) -> ParsedFile | 
         result.add(file_problem(spec.name, "the file has no header row"))
         return None
     if bad:
-        # Still check the header so its reason is reported with the field-count problems.
-        if tuple(header) != spec.header:
-            result.add(Problem(spec.name, 1, "-", _header_reason(spec, header)))
         return None
     frame = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(
         {h: pd.Series(dtype=object) for h in header}
@@ -257,11 +265,14 @@ def _kind_checks(column: Column) -> list[tuple[Callable[[pd.Series], pd.Series],
             (lambda s: s.str.contains(_CONTROL), "contains control characters"),
         ]
     elif kind == "int":
-        checks.append((lambda s: ~s.str.match(_INT), "{v!r} is not a whole number"))
+        checks += [
+            (lambda s: ~s.str.match(_INT), "{v!r} is not a whole number"),
+            (lambda s: _numbers(s).abs() > MAX_INT, "{v!r} is out of range"),
+        ]
     elif kind in ("number", "fraction"):
         checks += [
             (lambda s: ~s.str.match(_NUMBER), "{v!r} is not a number (use a dot for decimals)"),
-            (lambda s: _numbers(s).abs() >= 1e15, "{v!r} is out of range"),
+            (lambda s: _numbers(s).abs().round(2) >= MAX_NUMBER, "{v!r} is out of range"),
         ]
         if kind == "fraction":
             checks.append(
@@ -374,8 +385,8 @@ def _check_rows(parsed: ParsedFile, result: Validation, bad: np.ndarray) -> np.n
     if name == "heart_goals.csv":
         target = _numbers(frame["target"])
         for dimension, (low, high, words) in TARGET_RANGES.items():
-            mask = ((frame["dimension"] == dimension) & ~target.between(low, high)).to_numpy()
-            mask &= ~bad
+            in_range = target.between(low, high)
+            mask = ((frame["dimension"] == dimension) & ~in_range).to_numpy() & ~bad
             _report(result, parsed, "target", mask, f"{{v!r}} for {dimension} must be {words}")
             new_bad |= mask
     elif name == "key_results.csv":
@@ -452,9 +463,16 @@ def _first_lines(keys: pd.DataFrame, lines: np.ndarray) -> np.ndarray:
 
 
 def check_references(
-    files: Iterable[ParsedFile], stored: StoredKeys, result: Validation
+    files: Iterable[ParsedFile],
+    stored: StoredKeys,
+    result: Validation,
+    refused: frozenset[str] = frozenset(),
 ) -> None:
-    """Every product, objective and key result a row names must exist."""
+    """Every product, objective and key result a row names must exist.
+
+    References into a file of `refused` (in the import, but unreadable) are not checked:
+    its own problem is the one to fix, not every row that names one of its keys.
+    """
     imported: dict[str, set[str]] = {}
     for parsed in files:
         if parsed.spec.name in ("products.csv", "objectives.csv", "key_results.csv"):
@@ -467,6 +485,8 @@ def check_references(
     nouns = {"products.csv": "product", "objectives.csv": "objective", "key_results.csv": "key result"}
     for parsed in files:
         for ref in parsed.spec.references:
+            if ref.target_file in refused:
+                continue
             values = parsed.frame[ref.column].astype(str)
             mask = (values != "") & ~values.isin(known[ref.target_file])
             _report(
@@ -506,6 +526,7 @@ def validate(contents: dict[str, bytes], stored: StoredKeys) -> Validation:
         bad = check_values(parsed, result)
         check_duplicates(parsed, result, bad)
         parsed_files.append(parsed)
-    check_references(parsed_files, stored, result)
+    refused = frozenset(contents) - {p.spec.name for p in parsed_files}
+    check_references(parsed_files, stored, result, refused)
     result.files = parsed_files
     return result
