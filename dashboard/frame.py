@@ -1,8 +1,9 @@
 """The shared frame: product (or portfolio) and period, chosen once, kept in the URL.
 
-Widgets are bound to query parameters (`?product=ci&period=2025-01&period=2025-12`), so a
-copied link reproduces the view. A parameter that names an unknown product or a
-malformed month falls back to the default with a visible notice.
+The selection is mirrored in the URL (`?product=ci&from=2025-01&to=2025-12`, product ids
+rather than display names, defaults left out), so a copied link reproduces the view. A
+parameter that names an unknown product or a malformed month falls back to the default
+with a visible notice.
 """
 
 from __future__ import annotations
@@ -36,23 +37,52 @@ class Selection:
         return f"{self.product_name}, {self.period.first} to {self.period.last}"
 
 
-def _raw_param(name: str) -> list[str]:
+def _url_value(name: str) -> str | None:
     try:
-        return st.query_params.get_all(name)
+        values = st.query_params.get_all(name)
     except Exception:  # noqa: BLE001 - a malformed URL is treated as absent
-        return []
+        return None
+    return values[-1] if values else None
 
 
-def _notice_bad_params(options: list[str], months: list[str]) -> None:
+def _initial_from_url(
+    options: list[str], months: list[str], first: str, last: str
+) -> tuple[str, str, str]:
+    """The selection a session starts with: the link's, or the default with a notice.
+
+    Computed once per session; afterwards the widgets keep their own state.
+    """
+    if "frame_initial" in st.session_state:
+        return st.session_state["frame_initial"]  # type: ignore[no-any-return]
     notices = []
-    product = _raw_param("product")
-    if product and product[-1] not in options:
-        notices.append(f"the link names an unknown product ({product[-1][:40]!r})")
-    period = _raw_param("period")
-    if period and not all(p in months for p in period):
-        notices.append("the link's period is not a range of months with data")
+    product = _url_value("product")
+    if product is not None and product not in options:
+        notices.append(f"the link names an unknown product ({product[:40]!r})")
+        product = None
+    start, end = _url_value("from"), _url_value("to")
+    if start is not None or end is not None:
+        if start in months and end in months and str(start) <= str(end):
+            first, last = str(start), str(end)
+        else:
+            notices.append("the link's period is not a range of months with data")
     if notices:
         st.session_state["frame_notice"] = "Showing the default view: " + "; ".join(notices) + "."
+    initial = (product or PORTFOLIO, first, last)
+    st.session_state["frame_initial"] = initial
+    return initial
+
+
+def _write_url(product: str, period: tuple[str, str], default: tuple[str, str]) -> None:
+    """Keep the selection in the URL so a copied link reproduces the view."""
+    params = {
+        k: v for k, v in st.query_params.to_dict().items() if k not in ("product", "from", "to")
+    }
+    if product != PORTFOLIO:
+        params["product"] = product
+    if period != default:
+        params["from"], params["to"] = period
+    if params != st.query_params.to_dict():
+        st.query_params.from_dict(params)
 
 
 def available_months(today: dt.date | None = None) -> list[str]:
@@ -80,29 +110,33 @@ def sidebar() -> Selection:
     default = data.period_default(dt.datetime.now(dt.UTC).date())
     first = default.first if default.first in months else months[0]
     last = default.last if default.last in months else months[-1]
-    _notice_bad_params(options, months)
+    initial_product, initial_first, initial_last = _initial_from_url(options, months, first, last)
+    if initial_product not in options:
+        initial_product = PORTFOLIO
+    if initial_first not in months or initial_last not in months:
+        initial_first, initial_last = first, last
 
     with st.sidebar:
         product = st.selectbox(
             "Product",
             options,
+            index=options.index(initial_product),
             format_func=lambda pid: "Whole portfolio" if pid == PORTFOLIO else names[pid],
             key="product",
-            bind="query-params",
             help="One internal product, or every product summed.",
         )
         period = st.select_slider(
             "Period",
             options=months,
-            value=(first, last),
+            value=(initial_first, initial_last),
             key="period",
-            bind="query-params",
             help="An inclusive range of calendar months (UTC).",
         )
+    start, end = tuple(period) if isinstance(period, tuple | list) else (first, last)
+    _write_url(str(product), (str(start), str(end)), (first, last))
     notice = st.session_state.pop("frame_notice", None)
     if notice:
         st.info(notice, icon=":material/link_off:")
-    start, end = period if isinstance(period, tuple) else (first, last)
     product_id = None if product in (None, PORTFOLIO) else str(product)
     return Selection(
         product_id=product_id,
