@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import access, bootstrap, frame, ui
+from dashboard import access, bootstrap, frame, present, ui
 
+presenting = present.active()
 st.set_page_config(
     page_title="Value dashboard",
     page_icon=":material/monitoring:",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="collapsed" if presenting else "expanded",
 )
 
 PAGES = {
@@ -33,10 +34,11 @@ PAGES = {
 }
 
 access.require_sign_in()
-navigation = st.navigation(PAGES)
+navigation = st.navigation(PAGES, position="top" if presenting else "sidebar")
 try:
     bootstrap.ensure_ready()
     st.session_state["selection"] = frame.sidebar()
+    present.controls(presenting)
     st.session_state["access"] = access.current()
     access.sidebar_notice(st.session_state["access"])
     navigation.run()

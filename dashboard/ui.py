@@ -69,3 +69,8 @@ def rights() -> object:
     Writing features check `rights().can_edit` and show `rights().reason` when false.
     """
     return st.session_state["access"]
+
+
+def presenting() -> bool:
+    """True in presentation mode: pages leave out editing controls (same figures)."""
+    return bool(st.session_state.get("present", False))

@@ -1,0 +1,73 @@
+"""Presentation mode: for a projector in a review.
+
+On with the toggle or `present=1` in the URL: the sidebar and every editing control are
+hidden, navigation moves to the top, tiles and fonts grow; the figures stay the same.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+KEY = "present"
+
+# Larger type, more air, no sidebar: readable from the back of a meeting room.
+PROJECTOR_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { max-width: 1680px; padding-top: 3.5rem; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 3.1rem !important; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { font-size: 1.25rem !important; }
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * { font-size: 1.1rem !important; }
+h1 { font-size: 3rem !important; }
+h2, h3 { font-size: 1.9rem !important; }
+[data-testid="stMarkdown"] p, [data-testid="stCaptionContainer"] p { font-size: 1.15rem; }
+</style>
+"""
+
+
+def _url_flag() -> bool:
+    try:
+        return st.query_params.get(KEY) in ("1", "true", "yes")
+    except Exception:  # noqa: BLE001 - a malformed URL means "not presenting"
+        return False
+
+
+def active() -> bool:
+    """Whether this run is in presentation mode (the URL decides on a session's first run)."""
+    if KEY not in st.session_state:
+        st.session_state[KEY] = _url_flag()
+    return bool(st.session_state[KEY])
+
+
+def _set(value: bool) -> None:
+    st.session_state[KEY] = value
+
+
+def controls(presenting: bool) -> None:
+    """The switch: a toggle in the sidebar, or a quiet exit button while presenting."""
+    if presenting:
+        st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
+        _, right = st.columns([4, 1])
+        right.button(
+            "Exit presentation",
+            icon=":material/close_fullscreen:",
+            on_click=_set,
+            args=(False,),
+            key="exit_present",
+            width="stretch",
+        )
+    else:
+        st.sidebar.toggle(
+            "Presentation mode",
+            value=False,
+            key="present_toggle",
+            on_change=lambda: _set(bool(st.session_state.get("present_toggle"))),
+            help="Hide the sidebar and editing controls, enlarge the figures (or add "
+            "present=1 to the link).",
+        )
+    params = st.query_params.to_dict()
+    if presenting and params.get(KEY) != "1":
+        st.query_params[KEY] = "1"
+    elif not presenting and KEY in params:
+        del st.query_params[KEY]
