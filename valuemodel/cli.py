@@ -102,6 +102,24 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_brief(args: argparse.Namespace) -> int:
+    from valuemodel import brief
+
+    engine = db.get_engine()
+    ensure_schema(engine)
+    period = parse_period(args.month_from, args.month_to)
+    out = Path(args.out)
+    if out.suffix.lower() not in (".pdf", ".png"):
+        raise ReportError(f"--out {out} must end in .pdf or .png")
+    if not out.parent.exists():
+        raise ReportError(f"--out: the folder {out.parent} does not exist")
+    content = brief.gather(engine, period, args.product, today=dt.datetime.now(dt.UTC).date())
+    pdf = brief.render_pdf(content)
+    out.write_bytes(pdf if out.suffix.lower() == ".pdf" else brief.render_png(pdf))
+    _say(f"Wrote {out} ({out.stat().st_size // 1024:,} KB).")
+    return 0
+
+
 def render_text(report: dict) -> str:  # type: ignore[type-arg]
     """The report as a readable table."""
     currency = report["currency"]
@@ -178,6 +196,13 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--product", help="one product id (default: every product)")
     rep.add_argument("--format", choices=("json", "text"), default="text")
     rep.set_defaults(func=cmd_report)
+
+    brief = sub.add_parser("brief", help="write the one-page brief as PDF (or PNG)")
+    brief.add_argument("--product", help="one product id (default: the whole portfolio)")
+    brief.add_argument("--from", dest="month_from", required=True, help="first month, YYYY-MM")
+    brief.add_argument("--to", dest="month_to", required=True, help="last month, YYYY-MM")
+    brief.add_argument("--out", required=True, help="FILE.pdf (or FILE.png)")
+    brief.set_defaults(func=cmd_brief)
 
     from valuemodel import scenario_cli
 
