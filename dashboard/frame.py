@@ -18,6 +18,7 @@ from valuemodel.metrics import month_range
 from valuemodel.report import Period, last_complete_month
 
 PORTFOLIO = "all"
+PENDING = "frame_pending_product"
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,12 @@ def _write_url(product: str, period: tuple[str, str], default: tuple[str, str]) 
         st.query_params.from_dict(params)
 
 
+def open_product(product_id: str | None) -> None:
+    """Switch the frame to `product_id` (None: the portfolio) and rerun, from any page."""
+    st.session_state[PENDING] = product_id or PORTFOLIO
+    st.rerun()
+
+
 def available_months(today: dt.date | None = None) -> list[str]:
     """Months a period can cover: from the first month of data to the last complete one."""
     span = data.data_months()
@@ -116,14 +123,19 @@ def sidebar() -> Selection:
     if initial_first not in months or initial_last not in months:
         initial_first, initial_last = first, last
 
+    pending = st.session_state.pop(PENDING, None)
+    if pending in options:
+        st.session_state["product"] = pending
+    # The link decides the first run; afterwards the widget keeps its own state.
+    first_run = "product" not in st.session_state
     with st.sidebar:
         product = st.selectbox(
             "Product",
             options,
-            index=options.index(initial_product),
             format_func=lambda pid: "Whole portfolio" if pid == PORTFOLIO else names[pid],
             key="product",
             help="One internal product, or every product summed.",
+            **({"index": options.index(initial_product)} if first_run else {}),
         )
         period = st.select_slider(
             "Period",

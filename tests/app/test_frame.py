@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -60,18 +58,3 @@ def test_the_selection_is_kept_when_switching_pages(app_env):
     # AppTest drops sidebar widgets from its element tree after the first run of an
     # st.navigation app, so the frame's outcome is read from the session state.
     assert at.session_state["selection"].product_id == "hr"
-
-
-def test_twenty_concurrent_sessions_view_and_change_selections_without_error(app_env):
-    products = ["ci", "hr", "datamart", "design", "all"]
-
-    def session(i: int) -> list[str]:
-        at = _app(product=products[i % len(products)]).run()
-        problems = [str(e.value) for e in at.exception]
-        at.selectbox(key="product").set_value(products[(i + 1) % len(products)]).run()
-        problems += [str(e.value) for e in at.exception] + [e.value for e in at.error]
-        return problems
-
-    with ThreadPoolExecutor(max_workers=20) as pool:
-        results = list(pool.map(session, range(20)))
-    assert results == [[] for _ in range(20)]
