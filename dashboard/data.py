@@ -66,3 +66,134 @@ def report(month_from: str, month_to: str, product_id: str | None) -> dict[str, 
 
 def period_default(today) -> Period:  # type: ignore[no-untyped-def]
     return default_period(data_months(), today)
+
+
+# ---------------------------------------------------------------- OKR ladder-up
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def objectives() -> pd.DataFrame:
+    return store.fetch_objectives(engine())
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def key_results() -> pd.DataFrame:
+    return store.fetch_key_results(engine())
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def kr_measurements() -> pd.DataFrame:
+    return store.fetch_kr_measurements(engine())
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def okr_links(product_id: str | None) -> pd.DataFrame:
+    """The report's link strengths (r, lag_months, months), so page and report agree."""
+    from valuemodel.report import link_strengths
+
+    return link_strengths(engine(), product_id)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def okr_metric_values(product_id: str | None) -> pd.DataFrame:
+    """`metrics.monthly_values` over each product's active span (the series behind r).
+
+    The same span and values as `report.link_strengths` uses: every month from the
+    product's first to its last month holding a usage event, over all stored data.
+    """
+    from valuemodel import metrics
+
+    eng = engine()
+    cost = store.fetch_assumptions(eng).loaded_hourly_cost
+    frames = [
+        metrics.monthly_values(store.fetch_product_months(eng, first, last, pid), cost)
+        for pid, (first, last) in store.fetch_active_spans(eng, product_id).items()
+    ]
+    if not frames:
+        return pd.DataFrame(columns=["product_id", "month"])
+    return pd.concat(frames, ignore_index=True)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def heart_lifecycle(month_from: str, month_to: str, product_id: str | None) -> pd.DataFrame:
+    return store.fetch_heart_lifecycle(engine(), month_from, month_to, product_id)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def heart_cohorts(month_from: str, month_to: str, product_id: str | None) -> pd.DataFrame:
+    return store.fetch_heart_cohorts(engine(), month_from, month_to, product_id)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def heart_action_months(month_from: str, month_to: str, product_id: str | None) -> pd.DataFrame:
+    return store.fetch_heart_action_months(engine(), month_from, month_to, product_id)
+
+
+# ---------------------------------------------------------------- Value and Data pages
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def baseline_ledger(month_from: str, month_to: str, product_id: str | None) -> pd.DataFrame:
+    return store.fetch_baseline_ledger(engine(), month_from, month_to, product_id)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def table_freshness() -> pd.DataFrame:
+    return store.fetch_table_freshness(engine())
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def import_history(limit: int = 10) -> pd.DataFrame:
+    return store.fetch_import_history(engine(), limit)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def assumption_rows() -> pd.DataFrame:
+    return store.fetch_assumption_rows(engine())
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def readme_section(heading: str) -> str | None:
+    """The `## heading` section of the project's README (None when it cannot be read)."""
+    from pathlib import Path
+
+    from valuemodel.value import markdown_section
+
+    try:
+        text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return markdown_section(text, heading, demote=1)
+
+
+# ---------------------------------------------------------------- scenarios (what-if funding)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def scenario_baseline(product_id: str, month_to: str):  # type: ignore[no-untyped-def]
+    """The product's scenario baseline (three complete months ending `month_to`),
+    valued with the stored assumptions."""
+    return store.fetch_scenario_baseline(engine(), product_id, month_to, assumptions())
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def saved_scenarios(product_id: str) -> pd.DataFrame:
+    return store.fetch_scenarios(engine(), product_id)
+
+
+def save_scenario(**values) -> int:  # type: ignore[no-untyped-def]
+    """Write through `store.save_scenario`, then forget the cached list."""
+    scenario_id = store.save_scenario(engine(), **values)
+    saved_scenarios.clear()
+    return scenario_id
+
+
+def rename_scenario(**values) -> None:  # type: ignore[no-untyped-def]
+    store.rename_scenario(engine(), **values)
+    saved_scenarios.clear()
+
+
+def delete_scenario(**values) -> bool:  # type: ignore[no-untyped-def]
+    done = store.delete_scenario(engine(), **values)
+    saved_scenarios.clear()
+    return done

@@ -1,6 +1,206 @@
-"""Data (being built)."""
+"""Data: the global assumptions (editable), how fresh each table is, CSV import with
+validation, and the definition of every metric."""
+
+from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import data, ui
+from valuemodel import store, value
+from valuemodel.contract import CURRENCIES, FILES
+from valuemodel.formatting import money, percent
+from valuemodel.importer import MAX_UPLOAD_BYTES, ImportRefused, import_contents
+
+MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // 2**20
+
 st.title("Data")
-st.info("This page is being built.")
+st.caption(
+    "The global assumptions behind every money figure, how fresh each table is, CSV "
+    "import, and what every metric means."
+)
+rights = ui.rights()
+can_edit = bool(rights.can_edit)  # type: ignore[attr-defined]
+
+notice = st.session_state.pop("data_notice", None)
+if notice:
+    st.success(value.markdown_text(notice), icon=":material/check_circle:")
+imported = st.session_state.pop("data_imported", None)
+if imported:
+    st.dataframe(value.import_summary(imported), hide_index=True, width="content")
+
+# ---------------------------------------------------------------- assumptions
+st.subheader("Global assumptions")
+assumptions = data.assumptions()
+rows = data.assumption_rows()
+changed = rows["updated_at"].max() if not rows.empty else None
+hourly_now = money(assumptions.loaded_hourly_cost, assumptions.currency)
+st.markdown(
+    value.markdown_text(
+        f"Every money figure uses these: now **{hourly_now} per hour** in "
+        f"**{assumptions.currency}**, discount rate "
+        f"**{percent(assumptions.discount_rate)}** a year"
+        + (f" (last changed {changed:%Y-%m-%d %H:%M} UTC)." if changed is not None else ".")
+    )
+)
+if not can_edit:
+    st.info(str(rights.reason), icon=":material/lock:")  # type: ignore[attr-defined]
+with st.form("assumptions_form", border=True):
+    columns = st.columns(3)
+    hourly_cost = columns[0].number_input(
+        "Loaded hourly cost",
+        value=float(assumptions.loaded_hourly_cost),
+        step=5.0,
+        format="%.2f",
+        help="Salary plus overhead of one hour of the people whose time is saved, in the "
+        "currency below. Must be positive.",
+        key="assumption_loaded_hourly_cost",
+    )
+    currency = columns[1].selectbox(
+        "Currency",
+        CURRENCIES,
+        index=CURRENCIES.index(assumptions.currency) if assumptions.currency in CURRENCIES else 0,
+        help="ISO 4217 code shown next to every amount. Amounts are not converted: change it "
+        "only when the cost data is in that currency.",
+        key="assumption_currency",
+    )
+    discount_rate = columns[2].number_input(
+        "Discount rate (annual, 0 to 1)",
+        value=float(assumptions.discount_rate),
+        step=0.01,
+        format="%.3f",
+        help="0.10 means 10% a year. Used for present values in Scenarios; realized months "
+        "are not discounted.",
+        key="assumption_discount_rate",
+    )
+    submitted = st.form_submit_button(
+        "Save assumptions", type="primary", icon=":material/save:", disabled=not can_edit
+    )
+if submitted and can_edit:
+    values = value.assumption_values(hourly_cost, str(currency), discount_rate)
+    try:
+        changed_keys = store.save_assumptions(data.engine(), values)
+    except store.AssumptionsRefused as refused:
+        st.error(
+            "Nothing was saved:\n\n"
+            + "\n".join(
+                f"- **{value.ASSUMPTION_LABELS.get(k, k)}**: {value.markdown_text(reason)}"
+                for k, reason in refused.problems.items()
+            ),
+            icon=":material/error:",
+        )
+    else:
+        data.invalidate()
+        if changed_keys:
+            st.session_state["data_notice"] = (
+                "Saved. Every figure, on every page and in `python -m valuemodel report`, now "
+                f"uses {money(float(values['loaded_hourly_cost']), values['currency'])} per "
+                f"hour in {values['currency']} and a discount rate of "
+                f"{percent(float(values['discount_rate']))}."
+            )
+        else:
+            st.session_state["data_notice"] = "Nothing changed: these are the stored values."
+        st.rerun()
+
+# ---------------------------------------------------------------- freshness
+st.subheader("Freshness")
+freshness = value.freshness_table(data.table_freshness())
+st.dataframe(
+    freshness,
+    hide_index=True,
+    width="stretch",
+    height="content",
+    column_config={
+        "Rows": st.column_config.NumberColumn(format="localized"),
+        "Latest": st.column_config.TextColumn(
+            help="Latest month (costs, measurements, rollups), day (events, surveys) or date held"
+        ),
+        "Last imported": st.column_config.TextColumn(
+            help="The latest import that carried this table's file"
+        ),
+    },
+)
+st.caption(
+    "Usage events are counted from the rollups, which every import rebuilds for the months "
+    "it touches. Times are UTC."
+)
+
+# ---------------------------------------------------------------- import
+st.subheader("Import CSV files")
+st.markdown(
+    "Upload one or more of the contract's files (any subset): "
+    + ", ".join(f"`{spec.name}`" for spec in FILES)
+    + ". Everything is validated first; a single problem refuses the whole upload and "
+    "nothing is written. Rows whose key already exists replace the stored ones."
+)
+if not can_edit:
+    st.info(str(rights.reason), icon=":material/lock:")  # type: ignore[attr-defined]
+round_key = f"upload_{st.session_state.get('upload_round', 0)}"
+uploads = st.file_uploader(
+    "CSV files",
+    type=["csv"],
+    accept_multiple_files=True,
+    key=round_key,
+    max_upload_size=MAX_UPLOAD_MB,
+    disabled=not can_edit,
+    help=f"Up to {MAX_UPLOAD_MB} MB per file. Larger files: split them, or use "
+    "`python -m valuemodel import FOLDER`.",
+)
+st.caption(
+    f"Limit: {MAX_UPLOAD_MB} MB per file. For larger files, split them by month or run "
+    "`python -m valuemodel import FOLDER` on the server. Formats: see the README's CSV "
+    "formats."
+)
+if st.button(
+    "Validate and import",
+    type="primary",
+    icon=":material/upload:",
+    disabled=not (uploads and can_edit),
+):
+    contents = {upload.name: upload.getvalue() for upload in uploads or []}
+    too_large = value.oversized(contents, MAX_UPLOAD_BYTES)
+    if too_large:
+        st.error(
+            "Nothing was imported: " + " ".join(value.markdown_text(line) for line in too_large),
+            icon=":material/error:",
+        )
+    else:
+        try:
+            with st.status("Validating and importing...", expanded=False) as status:
+                result = import_contents(
+                    data.engine(), contents, source="upload", progress=status.write
+                )
+                status.update(label="Imported", state="complete")
+        except ImportRefused as refused:
+            st.error(
+                f"Nothing was imported: {len(refused.lines)} problem(s) to fix. Each row names "
+                "the file, the line (the header is line 1), the column and the reason.",
+                icon=":material/error:",
+            )
+            st.dataframe(value.problem_table(refused.lines), hide_index=True, width="stretch")
+        else:
+            data.invalidate()
+            st.session_state["data_notice"] = (
+                f"Imported {result.total_rows:,} rows from {len(result.rows)} file(s) and "
+                f"rebuilt {result.touched_months:,} product-months of rollups in "
+                f"{result.seconds:.1f} s. Every page now shows the new data."
+            )
+            st.session_state["data_imported"] = dict(result.rows)
+            st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
+            st.rerun()
+
+history = data.import_history(10)
+with st.expander(f"Recent imports ({len(history)})", expanded=False):
+    if history.empty:
+        st.write("No import yet.")
+    else:
+        st.dataframe(value.history_table(history), hide_index=True, width="stretch")
+
+# ---------------------------------------------------------------- definitions
+st.subheader("Definitions")
+definitions = data.readme_section("Definitions")
+if definitions is None:
+    st.info("The definitions are in the README's Definitions section.")
+else:
+    with st.container(border=True):
+        st.markdown(value.markdown_text(definitions))
+st.caption("The same definitions drive every page and `python -m valuemodel report`.")

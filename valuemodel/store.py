@@ -303,16 +303,20 @@ def fetch_scenario_baseline_frames(
     return months, actions
 
 
-def fetch_scenario_baseline(engine: Engine, product_id: str, month_to: str):  # type: ignore[no-untyped-def]
+def fetch_scenario_baseline(  # type: ignore[no-untyped-def]
+    engine: Engine, product_id: str, month_to: str, assumptions: Assumptions | None = None
+):
     """The scenario baseline (`valuemodel.scenario.Baseline`) of one product from its
-    three complete months ending `month_to`. LookupError for an unknown product."""
+    three complete months ending `month_to`, valued with `assumptions` (the stored ones
+    when None). LookupError for an unknown product."""
     from valuemodel.scenario import build_baseline
 
     products = fetch_products(engine, product_id)
     if products.empty:
         raise LookupError(f"unknown product {product_id!r}")
     product = products.iloc[0]
-    assumptions = fetch_assumptions(engine)
+    if assumptions is None:
+        assumptions = fetch_assumptions(engine)
     months, actions = fetch_scenario_baseline_frames(engine, product_id, month_to)
     return build_baseline(
         product_id=product_id,

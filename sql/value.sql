@@ -1,0 +1,86 @@
+-- The Value page's assumptions ledger, and the Data page's freshness, import history and
+-- assumption edits. Months are first-of-month dates; :month_from and :month_to are
+-- inclusive; :product_id NULL means every product.
+
+-- name: value_baseline_ledger
+-- Every task baseline of the selection with its tasks done, hours and risk-adjusted hours in the period.
+-- Tasks done are events of the baseline's action whose outcome is not false (DESIGN section 4),
+-- read from the monthly action rollup; a baseline without events in the period shows zeros.
+SELECT b.product_id, p.name AS product_name, b.action, b.minutes_saved, b.confidence, b.source,
+       coalesce(sum(a.events - a.succeeded_false), 0)::bigint AS tasks_done,
+       coalesce(sum((a.events - a.succeeded_false) * b.minutes_saved / 60.0), 0)::double precision
+           AS hours_saved,
+       coalesce(sum((a.events - a.succeeded_false) * b.minutes_saved / 60.0 * b.confidence), 0)::double precision
+           AS risk_adjusted_hours
+FROM task_baselines b
+JOIN products p ON p.product_id = b.product_id
+LEFT JOIN rollup_action_month a
+  ON a.product_id = b.product_id AND a.action = b.action
+ AND a.month BETWEEN CAST(:month_from AS date) AND CAST(:month_to AS date)
+WHERE CAST(:product_id AS text) IS NULL OR b.product_id = CAST(:product_id AS text)
+GROUP BY b.product_id, p.name, b.action, b.minutes_saved, b.confidence, b.source
+ORDER BY p.name, risk_adjusted_hours DESC, b.action;
+
+-- name: data_freshness
+-- Per stored table: rows, the latest month or time it holds, and the last import that carried its file.
+-- Usage events are counted from the rollups (a page never scans the raw events).
+WITH tables (position, table_name, file_name, row_count, latest) AS (
+    SELECT 1, 'products', 'products.csv', count(*), NULL FROM products
+    UNION ALL
+    SELECT 2, 'costs', 'costs.csv', count(*), to_char(max(month), 'YYYY-MM') FROM costs
+    UNION ALL
+    SELECT 3, 'usage_events', 'usage_events.csv',
+           (SELECT coalesce(sum(events), 0) FROM rollup_user_month),
+           (SELECT to_char(max(day), 'YYYY-MM-DD') FROM rollup_user_day)
+    UNION ALL
+    SELECT 4, 'surveys', 'surveys.csv', count(*),
+           to_char(max(responded_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM surveys
+    UNION ALL
+    SELECT 5, 'task_baselines', 'task_baselines.csv', count(*), NULL FROM task_baselines
+    UNION ALL
+    SELECT 6, 'heart_goals', 'heart_goals.csv', count(*), NULL FROM heart_goals
+    UNION ALL
+    SELECT 7, 'objectives', 'objectives.csv', count(*), max(period) FROM objectives
+    UNION ALL
+    SELECT 8, 'key_results', 'key_results.csv', count(*), NULL FROM key_results
+    UNION ALL
+    SELECT 9, 'kr_measurements', 'kr_measurements.csv', count(*), to_char(max(month), 'YYYY-MM')
+    FROM kr_measurements
+    UNION ALL
+    SELECT 10, 'metric_links', 'metric_links.csv', count(*), NULL FROM metric_links
+    UNION ALL
+    SELECT 11, 'assumptions', 'assumptions.csv', count(*),
+           to_char(max(updated_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM assumptions
+    UNION ALL
+    SELECT 12, 'rollup_user_month', NULL, count(*), to_char(max(month), 'YYYY-MM') FROM rollup_user_month
+    UNION ALL
+    SELECT 13, 'rollup_action_month', NULL, count(*), to_char(max(month), 'YYYY-MM') FROM rollup_action_month
+    UNION ALL
+    SELECT 14, 'rollup_survey_month', NULL, count(*), to_char(max(month), 'YYYY-MM') FROM rollup_survey_month
+)
+SELECT t.table_name, t.file_name, t.row_count::bigint AS row_count, t.latest,
+       li.imported_at AS last_imported_at, li.source AS last_source, li.file_rows AS last_rows
+FROM tables t
+LEFT JOIN LATERAL (
+    SELECT l.imported_at, l.source, (l.files ->> t.file_name)::bigint AS file_rows
+    FROM import_log l
+    WHERE t.file_name IS NOT NULL AND l.files ? t.file_name
+    ORDER BY l.import_id DESC
+    LIMIT 1
+) li ON true
+ORDER BY t.position;
+
+-- name: import_history
+-- The latest imports, newest first: when, from where, and rows per file.
+SELECT import_id, imported_at, source, files
+FROM import_log
+ORDER BY import_id DESC
+LIMIT CAST(:limit AS integer);
+
+-- name: assumption_upsert
+-- Set one global assumption; updated_at moves only when the value changes. Returns the key when it changed.
+INSERT INTO assumptions (key, value, updated_at)
+VALUES (CAST(:key AS text), CAST(:value AS text), now())
+ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at
+WHERE assumptions.value IS DISTINCT FROM EXCLUDED.value
+RETURNING key;

@@ -1,0 +1,62 @@
+"""The HEART page in a real browser: the portfolio and one product, screenshotted whole."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import screenshot, wait_for_app
+
+CHARTS_DRAWN = """() => {
+    const charts = [...document.querySelectorAll("[data-testid='stVegaLiteChart']")];
+    return charts.length > 0 && charts.every(c => c.querySelector('canvas, svg'));
+}"""
+
+
+def open_heart(page, app_url: str, query: str = "") -> None:
+    # The first request of a fresh server must run the entry point, which declares the
+    # navigation: Streamlit treats a deep link opened first as a legacy `pages/` app.
+    page.goto(app_url)
+    page.get_by_role("heading", name="Home").first.wait_for(timeout=60_000)
+    page.goto(f"{app_url}/heart{query}")
+    wait_for_app(page)
+    page.get_by_role("heading", name="HEART").first.wait_for(timeout=60_000)
+
+
+def show_everything(page) -> None:
+    """Grow the viewport to the whole page so every (lazily drawn) chart renders."""
+    height = page.evaluate("() => document.querySelector(\"[data-testid='stMain']\").scrollHeight")
+    page.set_viewport_size({"width": 1440, "height": min(int(height) + 200, 12_000)})
+    page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
+    page.wait_for_timeout(1_000)
+
+
+def assert_clean(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+    text = page.locator("[data-testid='stMain']").inner_text()
+    for leak in ("nan", "None", "Traceback", "NaN"):
+        assert f" {leak} " not in f" {text} ".replace("\n", " "), leak
+
+
+def test_portfolio_heart_shows_every_products_scores_side_by_side(page, app_url):
+    open_heart(page, app_url)
+    page.get_by_text("HEART index, mean of products").wait_for()
+    page.get_by_text("Goals, signals and metrics").wait_for()
+    show_everything(page)
+    assert_clean(page)
+    # heatmap + index by product + small multiples + adoption + lifecycle + cohorts
+    assert page.locator("[data-testid='stVegaLiteChart']").count() >= 6
+    path = screenshot(page, "heart-portfolio")
+    assert path.stat().st_size > 50_000
+
+
+def test_product_heart_shows_tiles_charts_and_the_goals_table(page, app_url):
+    open_heart(page, app_url, "?product=ci")
+    page.get_by_text("CI Platform, ", exact=False).first.wait_for()
+    page.locator("[data-testid='stTable']").wait_for()
+    for label in ("HEART index", "Happiness", "Engagement", "Adoption", "Retention"):
+        page.get_by_test_id("stMetricLabel").filter(has_text=label).first.wait_for()
+    show_everything(page)
+    assert_clean(page)
+    assert page.locator("[data-testid='stMetric']").count() == 6
+    assert page.locator("[data-testid='stVegaLiteChart']").count() >= 10
+    assert page.locator("[data-testid='stTable']").count() == 1
+    path = screenshot(page, "heart-ci")
+    assert path.stat().st_size > 50_000
