@@ -16,7 +16,8 @@ st.set_page_config(
 
 PAGES = {
     "Start": [
-        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/home.py", title="Home", icon=":material/home:"),
     ],
     "Buyer view": [
         st.Page("pages/value.py", title="Value", icon=":material/payments:"),

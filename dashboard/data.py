@@ -197,3 +197,20 @@ def delete_scenario(**values) -> bool:  # type: ignore[no-untyped-def]
     done = store.delete_scenario(engine(), **values)
     saved_scenarios.clear()
     return done
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=20)
+def brief_files(
+    month_from: str, month_to: str, product_id: str | None, today: str
+) -> tuple[bytes, bytes]:
+    """The one-page brief of a selection as (PDF bytes, PNG bytes)."""
+    import datetime as dt
+
+    from valuemodel import brief
+    from valuemodel.report import Period
+
+    content = brief.gather(
+        engine(), Period(month_from, month_to), product_id, today=dt.date.fromisoformat(today)
+    )
+    pdf = brief.render_pdf(content)
+    return pdf, brief.render_png(pdf)
