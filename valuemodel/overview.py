@@ -11,8 +11,8 @@ import altair as alt
 import pandas as pd
 
 from valuemodel import charts
-from valuemodel.heart_charts import styled
 from valuemodel.formatting import MISSING, money, number, percent
+from valuemodel.heart_charts import styled
 
 EVIDENCE_LABELS = {
     "causal": "Causal (tested)",
@@ -197,9 +197,7 @@ def index_bars(products: Sequence[Mapping[str, object]], title: str) -> alt.TopL
     )
     bars = base.mark_bar(color=charts.NEUTRAL, cornerRadiusEnd=3)
     text = base.mark_text(align="left", dx=4, fontSize=12).encode(text="label:N")
-    return charts.style(
-        alt.layer(bars, text).properties(title=title), height=26 * max(len(data), 1)
-    )
+    return styled(alt.layer(bars, text).properties(title=title), height=28 * max(len(data), 1))
 
 
 __all__ = ["MISSING", "link_table", "unplaced", "value_map_chart", "value_map_data"]
