@@ -56,6 +56,13 @@ def current() -> Access:
     email = None
     if with_auth:
         email = str(st.user.get("email") or "") or None
+    if st.session_state.get("present"):
+        return Access(
+            False,
+            "Presentation mode: editing is hidden. Exit presentation mode to change data.",
+            with_auth,
+            email,
+        )
     if not database_writable():
         return Access(
             False,
