@@ -37,3 +37,7 @@ LEFT JOIN LATERAL (
     SELECT month, value FROM kr_measurements m WHERE m.kr_id = k.kr_id ORDER BY month DESC LIMIT 1
 ) latest ON true
 ORDER BY k.objective_id, k.kr_id;
+
+-- name: kr_measurements_all
+-- Every key result's monthly measurements, in month order (the trend beside each KR).
+SELECT kr_id, month, value FROM kr_measurements ORDER BY kr_id, month;

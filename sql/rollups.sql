@@ -13,7 +13,7 @@ JOIN stage_touched t
  AND e.occurred_at >= (t.month::timestamp AT TIME ZONE 'UTC')
  AND e.occurred_at < ((t.month + interval '1 month')::timestamp AT TIME ZONE 'UTC')
 GROUP BY 1, 2, 3
-ORDER BY 1, 2, 3;  -- inserting in key order keeps the index appends cheap (40 % faster)
+ORDER BY 1, 2, 3;  -- inserting in key order keeps the index appends cheap (about 40 percent faster)
 
 -- name: refresh_rollup_user_month
 -- Rebuild per product, user and month active days from the day rollup.

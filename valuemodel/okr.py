@@ -5,11 +5,16 @@ measurements, pairing product month m with key-result month m + lag, lag 0..3 (t
 product leading). A lag counts only with at least MIN_PAIRS months where both are
 defined and neither side is constant; the reported lag has the largest |r| (the smaller
 lag on a tie).
+
+Also here: a key result's progress and whether it is on track for its objective's period,
+the product metric aligned with a key result by the lag (the co-movement behind r), and
+the key and backstop (guardrail) HEART goals against their current values.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,3 +93,274 @@ def kr_progress(baseline: float, target: float, latest: float | None) -> float |
     if latest is None or target == baseline:
         return None
     return (latest - baseline) / (target - baseline)
+
+
+# ---------------------------------------------------------------- key results on track
+
+ACHIEVED = "achieved"
+ON_TRACK = "on track"
+BEHIND = "behind"
+UNKNOWN = "unknown"
+TREND_MEASUREMENTS = 3
+
+_YEAR = r"(?:FY\s*)?(?P<year>\d{4})"
+_PART = r"(?P<part>H[12]|Q[1-4])"
+_PERIOD_FORMS = (
+    re.compile(rf"^{_YEAR}$"),
+    re.compile(rf"^{_YEAR}[\s\-/_]*{_PART}$"),
+    re.compile(rf"^{_PART}[\s\-/_]*{_YEAR}$"),
+    re.compile(r"^FY\s*(?P<short>\d{2})$"),
+    re.compile(r"^(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])$"),
+)
+
+
+def parse_objective_period(text: str | None) -> tuple[str, str] | None:
+    """The first and last month ('YYYY-MM') of an objective's period, or None.
+
+    Reads a year ('2025', 'FY2025', 'FY25'; a fiscal year is taken as the calendar
+    year), a half ('2025-H1', 'H2 2025'), a quarter ('2025-Q3', 'Q3 2025', 'FY2025 Q3')
+    or a single month ('2025-03'). Anything else is not a period we can time against.
+    """
+    value = (text or "").strip().upper()
+    for form in _PERIOD_FORMS:
+        found = form.match(value)
+        if found is None:
+            continue
+        parts = found.groupdict()
+        year = 2000 + int(parts["short"]) if parts.get("short") else int(parts["year"])
+        if parts.get("month"):
+            month = f"{year:04d}-{parts['month']}"
+            return month, month
+        part = parts.get("part")
+        if not part:
+            return f"{year:04d}-01", f"{year:04d}-12"
+        size = 6 if part[0] == "H" else 3
+        start = (int(part[1]) - 1) * size + 1
+        return f"{year:04d}-{start:02d}", f"{year:04d}-{start + size - 1:02d}"
+    return None
+
+
+def elapsed_share(span: tuple[str, str], as_of: str) -> float:
+    """Share (0..1) of the months of `span` that have ended by the end of month `as_of`.
+
+    A measurement of month m is taken as of m's end: as of the 6th month of a 12-month
+    period, half of it has elapsed.
+    """
+    first = pd.Period(span[0], freq="M")
+    last = pd.Period(span[1], freq="M")
+    month = pd.Period(as_of, freq="M")
+    total = (last - first).n + 1
+    done = (month - first).n + 1
+    return max(0.0, min(1.0, done / total))
+
+
+@dataclass(frozen=True)
+class KrStatus:
+    """Whether a key result is on track for its period.
+
+    status: 'achieved', 'on track', 'behind' or 'unknown'. progress and elapsed are
+    fractions (elapsed is None when the period could not be read); rule says how the
+    status was judged ('target', 'period', 'trend' or 'none'); reason is one plain
+    sentence for the screen; latest_month is 'YYYY-MM' or None.
+    """
+
+    status: str
+    progress: float | None
+    elapsed: float | None
+    latest: float | None
+    latest_month: str | None
+    rule: str
+    reason: str
+
+
+def _measured(measurements: pd.Series) -> pd.Series:
+    return _monthly(measurements).sort_index()
+
+
+def kr_status(
+    *, baseline: float, target: float, measurements: pd.Series, period: str | None
+) -> KrStatus:
+    """Judge a key result from its monthly measurements (indexed by month; NaN undefined).
+
+    Reached target -> 'achieved'. Otherwise, when the objective's period can be read,
+    'on track' means progress >= the share of the period elapsed at the latest
+    measurement. When it cannot, the last three measurements decide: 'on track' when
+    their least-squares trend moves toward the target, 'behind' when it is flat or moves
+    away; with fewer than three the status is 'unknown'.
+    """
+    series = _measured(measurements)
+    if series.empty:
+        return KrStatus(UNKNOWN, None, None, None, None, "none", "No measurements yet.")
+    latest = float(series.iloc[-1])
+    latest_month = str(series.index[-1])
+    progress = kr_progress(baseline, target, latest)
+    span = parse_objective_period(period)
+    elapsed = None if span is None else elapsed_share(span, latest_month)
+    if progress is None:
+        return KrStatus(
+            UNKNOWN, None, elapsed, latest, latest_month, "none",
+            "The target equals the baseline, so progress is undefined.",
+        )  # fmt: skip
+    if progress >= 1.0:
+        return KrStatus(
+            ACHIEVED, progress, elapsed, latest, latest_month, "target",
+            f"Target reached as of {latest_month}.",
+        )  # fmt: skip
+    if elapsed is not None:
+        status = ON_TRACK if progress >= elapsed else BEHIND
+        reason = (
+            f"{_pct(progress)} of the way with {_pct(elapsed)} of {str(period).strip()} "
+            f"elapsed (as of {latest_month})."
+        )
+        return KrStatus(status, progress, elapsed, latest, latest_month, "period", reason)
+    if len(series) < TREND_MEASUREMENTS:
+        return KrStatus(
+            UNKNOWN, progress, None, latest, latest_month, "none",
+            f"The period {str(period or '').strip()!r} is not a year, half or quarter, "
+            f"and fewer than {TREND_MEASUREMENTS} measurements show no trend yet.",
+        )  # fmt: skip
+    recent = series.iloc[-TREND_MEASUREMENTS:]
+    x = np.array([(p - recent.index[0]).n for p in recent.index], dtype=float)
+    y = recent.to_numpy(dtype=float)
+    dx = x - x.mean()
+    slope = float((dx * (y - y.mean())).sum() / (dx * dx).sum())  # least squares; 0 if flat
+    toward = slope * (1.0 if target > baseline else -1.0)
+    status = ON_TRACK if toward > 0 else BEHIND
+    direction = "toward" if toward > 0 else ("away from" if toward < 0 else "no closer to")
+    reason = (
+        f"The last {TREND_MEASUREMENTS} measurements move {direction} the target "
+        f"(the period {str(period or '').strip()!r} is not a year, half or quarter)."
+    )
+    return KrStatus(status, progress, None, latest, latest_month, "trend", reason)
+
+
+def _pct(fraction: float) -> str:
+    return f"{fraction * 100:.0f}%"
+
+
+# ---------------------------------------------------------------- co-movement
+
+
+def aligned_series(metric: pd.Series, key_result: pd.Series, lag: int) -> pd.DataFrame:
+    """The product metric shifted forward by `lag` months beside the key result.
+
+    Both inputs are indexed by month (NaN undefined). Returns one row per key-result
+    month where either side is defined, in order, with columns month (Timestamp, the
+    key-result month), product_month (Timestamp, month - lag), metric and key_result
+    (NaN where undefined). Rows with both defined are exactly the pairs behind r.
+    """
+    product = _monthly(metric)
+    kr = _monthly(key_result)
+    shifted = pd.Series(product.to_numpy(), index=product.index + lag, name="metric")
+    frame = pd.concat([shifted, kr.rename("key_result")], axis=1, join="outer").sort_index()
+    index = pd.PeriodIndex(frame.index, freq="M")
+    return pd.DataFrame(
+        {
+            "month": index.to_timestamp(),
+            "product_month": (index - lag).to_timestamp(),
+            "metric": frame["metric"].to_numpy(dtype=float),
+            "key_result": frame["key_result"].to_numpy(dtype=float),
+        }
+    )
+
+
+def metric_series(values: pd.DataFrame, product_id: str, metric: str) -> pd.Series:
+    """A product's monthly series of a link metric from a `metrics.monthly_values` frame.
+
+    The metric `savings` is monthly risk-adjusted savings (DESIGN section 4).
+    """
+    column = "risk_adjusted_savings" if metric == "savings" else metric
+    if column not in values.columns or values.empty:
+        return pd.Series([], dtype=float, index=pd.DatetimeIndex([]))
+    own = values[values["product_id"] == product_id]
+    return pd.Series(own[column].to_numpy(dtype=float), index=pd.to_datetime(own["month"]))
+
+
+def key_result_table(
+    key_results: pd.DataFrame, objectives: pd.DataFrame, measurements: pd.DataFrame
+) -> pd.DataFrame:
+    """Each key result with its objective, progress and on-track status.
+
+    key_results: kr_id, objective_id, title, unit, baseline, target. objectives:
+    objective_id, title, level, period. measurements: kr_id, month, value.
+    Returns, in the key results' order: kr_id, objective_id, objective, level, period,
+    title, unit, baseline, target, latest, latest_month ('YYYY-MM' or None), progress
+    and elapsed (fractions or None), status, rule, reason (see kr_status) and trend
+    (the measured values in month order, a list of floats).
+    """
+    by_objective = objectives.set_index("objective_id")
+    rows = []
+    for kr in key_results.to_dict("records"):
+        own = measurements[measurements["kr_id"] == kr["kr_id"]].sort_values("month")
+        series = pd.Series(own["value"].to_numpy(dtype=float), index=own["month"])
+        objective = (
+            by_objective.loc[kr["objective_id"]]
+            if kr["objective_id"] in by_objective.index
+            else None
+        )
+        period = None if objective is None else objective["period"]
+        status = kr_status(
+            baseline=float(kr["baseline"]), target=float(kr["target"]),
+            measurements=series, period=period,
+        )  # fmt: skip
+        rows.append(
+            {
+                "kr_id": kr["kr_id"],
+                "objective_id": kr["objective_id"],
+                "objective": None if objective is None else objective["title"],
+                "level": None if objective is None else objective["level"],
+                "period": period,
+                "title": kr["title"],
+                "unit": kr["unit"],
+                "baseline": float(kr["baseline"]),
+                "target": float(kr["target"]),
+                "latest": status.latest,
+                "latest_month": status.latest_month,
+                "progress": status.progress,
+                "elapsed": status.elapsed,
+                "status": status.status,
+                "rule": status.rule,
+                "reason": status.reason,
+                "trend": [float(v) for v in _measured(series).to_numpy()],
+            }
+        )
+    columns = [
+        "kr_id", "objective_id", "objective", "level", "period", "title", "unit", "baseline",
+        "target", "latest", "latest_month", "progress", "elapsed", "status", "rule", "reason",
+        "trend",
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+# ---------------------------------------------------------------- key and backstop metrics
+
+MEETS = "meets target"
+BELOW = "below target"
+NO_VALUE = "no data"
+
+
+def guardrails(goals: pd.DataFrame, values: dict[str, dict[str, float | None]]) -> pd.DataFrame:
+    """HEART goals with their current value and whether each meets its target.
+
+    goals: the `heart_goals` rows (product_id, dimension, role, goal, signal, metric,
+    target). values: per product, per dimension, the current value (None undefined),
+    e.g. a report's user figures. Every HEART dimension is better when higher, so a value
+    under its target is 'below target'. Returns the goal columns plus value (float, NaN
+    undefined), below_target (bool; False without a value) and status ('meets target',
+    'below target', 'no data'); key goals first within each product.
+    """
+    columns = [*goals.columns, "value", "below_target", "status"]
+    if goals.empty:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for goal in goals.to_dict("records"):
+        value = values.get(str(goal["product_id"]), {}).get(str(goal["dimension"]))
+        defined = value is not None and math.isfinite(float(value))
+        below = bool(defined and float(value) < float(goal["target"]))  # type: ignore[arg-type]
+        status = NO_VALUE if not defined else (BELOW if below else MEETS)
+        number = float(value) if defined else math.nan  # type: ignore[arg-type]
+        rows.append({**goal, "value": number, "below_target": below, "status": status})
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["_role_order"] = (frame["role"] != "key").astype(int)
+    frame = frame.sort_values(["product_id", "_role_order", "dimension"], kind="stable")
+    return frame.drop(columns="_role_order").reset_index(drop=True)

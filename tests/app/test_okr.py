@@ -1,0 +1,191 @@
+"""The OKR ladder-up page through Streamlit's AppTest.
+
+On the demo portfolio every r, lag and month count on the page must equal the report's
+`okr_links` for the same selection (DESIGN section 5), so these tests compute the links
+independently and compare. A database without objectives gets guidance, not an error.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import APP
+from tests.sql.csvdata import write_folder
+from valuemodel import db, ladder, okr, store
+from valuemodel.importer import import_folder
+from valuemodel.report import build_report, link_strengths
+
+
+def okr_page(product: str | None = None) -> AppTest:
+    """The OKR page for a selection given as a link parameter."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    if product is not None:
+        at.query_params["product"] = product
+    at.run()
+    at.switch_page("pages/okr.py").run()
+    assert not at.exception
+    assert not at.error
+    return at
+
+
+def graph(at: AppTest) -> str:
+    """The DOT text handed to st.graphviz_chart (exactly one graph on the page)."""
+    charts = at.get("graphviz_chart")
+    assert len(charts) == 1
+    return charts[0].proto.spec
+
+
+def link_boxes(dot: str) -> list[str]:
+    """The label of every link box in the graph."""
+    return re.findall(r'^\s*l\d+ \[label="([^"]*)"', dot, re.MULTILINE)
+
+
+def tiles(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    """The title of every Vega-Lite chart on the page."""
+    titles = []
+    for chart in at.get("vega_lite_chart"):
+        title = json.loads(chart.proto.spec).get("title")
+        if isinstance(title, dict):
+            titles.append(str(title.get("text")))
+    return titles
+
+
+def test_the_portfolio_draws_every_link_with_the_reports_r_lag_and_months(app_env, demo_engine):
+    at = okr_page()
+    assert [t.value for t in at.title] == ["OKR ladder-up"]
+    links = link_strengths(demo_engine, None)
+    boxes = link_boxes(graph(at))
+    assert len(boxes) == len(links) > 0
+    expected = sorted(
+        ladder.label(ladder.link_label(row.metric, row.evidence, row.r, row.lag_months, row.months))
+        for row in links.itertuples()
+    )
+    assert sorted(boxes) == expected
+    with_r = int(links["r"].notna().sum())
+    shown = tiles(at)
+    assert shown["Links to key results"] == str(len(links))
+    assert shown["Backed by data"] == f"{with_r} of {len(links)}"
+    assert shown["Asserted only"] == str(int((links["evidence"] == "asserted").sum()))
+
+
+def test_every_link_is_styled_by_its_evidence(app_env, demo_engine):
+    dot = graph(okr_page())
+    links = link_strengths(demo_engine, None)
+    styles = re.findall(r'^\s*l\d+ -> k\d+ \[style="(\w+)"', dot, re.MULTILINE)
+    expected = sorted(ladder.EVIDENCE_STYLE[e]["style"] for e in links["evidence"])
+    assert sorted(styles) == expected
+
+
+def test_one_product_shows_only_its_links_and_agrees_with_the_report(app_env, demo_engine):
+    at = okr_page("ci")
+    selection = at.session_state["selection"]
+    report = build_report(demo_engine, selection.period, "ci")
+    okr_links = report["products"][0]["okr_links"]
+    boxes = link_boxes(graph(at))
+    assert len(boxes) == len(okr_links) > 0
+    for link in okr_links:
+        lines = ladder.link_label(
+            link["metric"], link["evidence"], link["r"], link["lag_months"], link["months"]
+        )
+        assert ladder.label(lines) in boxes
+    # the co-movement charts state the same r as the report
+    titles = chart_titles(at)
+    for link in okr_links:
+        if link["r"] is not None:
+            assert any(ladder.r_text(link["r"]) in title for title in titles)
+
+
+def test_the_page_explains_that_r_is_not_proof_of_impact(app_env):
+    at = okr_page()
+    caveat = " ".join(i.value for i in at.info)
+    assert "r is not proof of impact" in caveat
+    assert "Correlational" in caveat and "Asserted" in caveat
+
+
+def test_each_key_result_has_a_row_with_progress_and_status(app_env, demo_engine):
+    at = okr_page()
+    table = at.dataframe[0].value
+    key_results = store.fetch_key_results(demo_engine)
+    assert len(table) == len(key_results)
+    expected = okr.key_result_table(
+        key_results, store.fetch_objectives(demo_engine), store.fetch_kr_measurements(demo_engine)
+    )
+    assert sorted(table["Status"]) == sorted(s.capitalize() for s in expected["status"])
+    for value in table.drop(columns=["Trend"]).to_numpy().ravel():
+        assert str(value) not in ("nan", "None", "NaN")
+
+
+def test_a_backstop_below_target_is_warned_about(app_env, demo_engine):
+    at = okr_page()
+    selection = at.session_state["selection"]
+    report = build_report(demo_engine, selection.period, None)
+    values = {p["product_id"]: p["user"] for p in report["products"]}
+    goals = okr.guardrails(store.fetch_heart_goals(demo_engine, None), values)
+    breached = goals[(goals["role"] == "backstop") & goals["below_target"]]
+    warnings = [w.value for w in at.warning]
+    if breached.empty:
+        assert not warnings
+    else:
+        assert any(f"{len(breached)} guardrail" in w for w in warnings)
+    guardrail_table = at.dataframe[1].value
+    assert len(guardrail_table) == len(goals)
+    assert set(guardrail_table["Role"]) <= {"Key metric", "Guardrail"}
+
+
+# ---------------------------------------------------------------- without objectives
+
+
+def _app_on(engine, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    db.reset_engine()
+    try:
+        at = AppTest.from_file(APP, default_timeout=120).run()
+        at.switch_page("pages/okr.py").run()
+    finally:
+        db.reset_engine()
+    return at
+
+
+PRODUCTS_ONLY = {
+    "products.csv": ["ci,CI Platform,Platform,10,"],
+    "usage_events.csv": ["ci,u1,2025-01-10T09:00:00Z,build,true,"],
+}
+
+
+def test_a_database_without_objectives_shows_guidance_not_an_error(
+    engine, monkeypatch, tmp_path: Path
+):
+    import_folder(engine, write_folder(tmp_path / "csv", PRODUCTS_ONLY))
+    at = _app_on(engine, monkeypatch)
+    assert not at.exception
+    assert not at.error
+    assert [t.value for t in at.title] == ["OKR ladder-up"]
+    assert any("No company objectives are loaded yet" in i.value for i in at.info)
+    assert not at.get("graphviz_chart")
+
+
+def test_objectives_without_links_draw_the_tree_and_say_what_is_missing(
+    engine, monkeypatch, tmp_path: Path
+):
+    files = {
+        **PRODUCTS_ONLY,
+        "objectives.csv": ["co-1,Ship faster,company,,FY2025"],
+        "key_results.csv": ["kr-1,co-1,Deploys,count,0,10"],
+        "kr_measurements.csv": ["kr-1,2025-01,4"],
+    }
+    import_folder(engine, write_folder(tmp_path / "csv", files))
+    at = _app_on(engine, monkeypatch)
+    assert not at.exception
+    assert not at.error
+    assert any("No product metric is linked" in i.value for i in at.info)
+    assert "Ship faster" in graph(at)
+    assert at.dataframe[0].value["Key result"].tolist() == ["Deploys"]
