@@ -16,21 +16,21 @@ st.set_page_config(
 
 PAGES = {
     "Start": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page("pages/home.py", title="Home", icon=":material/home:"),
+        st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("views/home.py", title="Home", icon=":material/home:"),
     ],
     "Buyer view": [
-        st.Page("pages/value.py", title="Value", icon=":material/payments:"),
-        st.Page("pages/okr.py", title="OKR ladder-up", icon=":material/account_tree:"),
+        st.Page("views/value.py", title="Value", icon=":material/payments:"),
+        st.Page("views/okr.py", title="OKR ladder-up", icon=":material/account_tree:"),
     ],
     "User view": [
-        st.Page("pages/heart.py", title="HEART", icon=":material/favorite:"),
+        st.Page("views/heart.py", title="HEART", icon=":material/favorite:"),
     ],
     "Plan": [
-        st.Page("pages/scenarios.py", title="Scenarios", icon=":material/tune:"),
+        st.Page("views/scenarios.py", title="Scenarios", icon=":material/tune:"),
     ],
     "Admin": [
-        st.Page("pages/data.py", title="Data", icon=":material/database:"),
+        st.Page("views/data.py", title="Data", icon=":material/database:"),
     ],
 }
 

@@ -60,7 +60,7 @@ def portfolio_app(engine, tmp_path, monkeypatch):  # type: ignore[no-untyped-def
 
 
 def test_data_page_shows_freshness_of_every_table_and_the_definitions(app_env, demo_engine):
-    at = open_page("pages/data.py")
+    at = open_page("views/data.py")
     assert [t.value for t in at.title] == ["Data"]
     assert not at.error
     freshness = at.dataframe[0].value
@@ -76,7 +76,7 @@ def test_data_page_shows_freshness_of_every_table_and_the_definitions(app_env, d
 
 
 def test_the_assumptions_form_starts_from_the_stored_values(app_env, demo_engine):
-    at = open_page("pages/data.py")
+    at = open_page("views/data.py")
     assumptions = store.fetch_assumptions(demo_engine)
     assert (
         at.number_input(key="assumption_loaded_hourly_cost").value == assumptions.loaded_hourly_cost
@@ -91,7 +91,7 @@ def test_the_assumptions_form_starts_from_the_stored_values(app_env, demo_engine
 def test_saving_a_new_hourly_cost_changes_every_number_at_once(portfolio_app):
     before = build_report(portfolio_app, Period("2025-01", "2025-04"))
     assert before["portfolio"]["buyer"]["risk_adjusted_savings"] == 492.0
-    at = open_page("pages/data.py", **{"from": "2025-01", "to": "2025-04"})
+    at = open_page("views/data.py", **{"from": "2025-01", "to": "2025-04"})
     at.number_input(key="assumption_loaded_hourly_cost").set_value(120.0)
     save_button(at).click().run()
     assert not at.exception and not at.error
@@ -101,18 +101,18 @@ def test_saving_a_new_hourly_cost_changes_every_number_at_once(portfolio_app):
     after = build_report(portfolio_app, Period("2025-01", "2025-04"))
     assert after["portfolio"]["buyer"]["risk_adjusted_savings"] == 984.0
     # So does the Value page, in the same session: its cached reads were invalidated.
-    at.switch_page("pages/value.py").run()
+    at.switch_page("views/value.py").run()
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["Risk-adjusted savings"] == "€984"
     assert tiles["Loaded hourly cost"] == "€120 / hour"
 
 
 def test_changing_the_currency_relabels_every_amount(portfolio_app):
-    at = open_page("pages/data.py", **{"from": "2025-01", "to": "2025-04"})
+    at = open_page("views/data.py", **{"from": "2025-01", "to": "2025-04"})
     at.selectbox(key="assumption_currency").set_value("GBP")
     save_button(at).click().run()
     assert stored(portfolio_app)["currency"] == "GBP"
-    at.switch_page("pages/value.py").run()
+    at.switch_page("views/value.py").run()
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["Risk-adjusted savings"] == "£492"
 
@@ -129,7 +129,7 @@ def test_an_invalid_assumption_is_refused_with_a_reason_and_nothing_is_saved(
     portfolio_app, key, bad, words
 ):
     before = stored(portfolio_app)
-    at = open_page("pages/data.py")
+    at = open_page("views/data.py")
     at.number_input(key=key).set_value(bad)
     save_button(at).click().run()
     assert not at.exception
@@ -139,7 +139,7 @@ def test_an_invalid_assumption_is_refused_with_a_reason_and_nothing_is_saved(
 
 
 def test_saving_unchanged_values_says_nothing_changed(portfolio_app):
-    at = open_page("pages/data.py")
+    at = open_page("views/data.py")
     save_button(at).click().run()
     assert any("Nothing changed" in s.value for s in at.success)
 
@@ -148,7 +148,7 @@ def test_a_read_only_connection_disables_saving_and_importing_with_the_reason(
     portfolio_app, monkeypatch
 ):
     monkeypatch.setattr("dashboard.access.database_writable", lambda: False)
-    at = open_page("pages/data.py")
+    at = open_page("views/data.py")
     assert any("read-only" in i.value for i in at.info)
     assert save_button(at).disabled
     assert button(at, "Validate and import").disabled
@@ -158,7 +158,7 @@ def test_a_read_only_connection_disables_saving_and_importing_with_the_reason(
 
 
 def test_a_valid_upload_is_imported_and_shows_rows_per_file(portfolio_app):
-    at = open_page("pages/data.py")
+    at = open_page("views/data.py")
     costs = b"product_id,month,category,amount\nci,2025-05,other,7\nhr,2025-05,licenses,12\n"
     at.get("file_uploader")[0].set_value([("costs.csv", costs, "text/csv")]).run()
     button(at, "Validate and import").click().run()
@@ -173,7 +173,7 @@ def test_a_valid_upload_is_imported_and_shows_rows_per_file(portfolio_app):
 def test_an_invalid_upload_lists_each_problem_and_writes_nothing(portfolio_app):
     before = len(store.fetch_table_freshness(portfolio_app))
     history = store.fetch_import_history(portfolio_app)
-    at = open_page("pages/data.py")
+    at = open_page("views/data.py")
     costs = b"product_id,month,category,amount\nci,2025-05,other,abc\nzz,2025-13,other,1\n"
     at.get("file_uploader")[0].set_value([("costs.csv", costs, "text/csv")]).run()
     button(at, "Validate and import").click().run()
@@ -192,7 +192,7 @@ def test_an_invalid_upload_lists_each_problem_and_writes_nothing(portfolio_app):
 def test_a_file_over_the_size_limit_is_refused_before_validation(portfolio_app, monkeypatch):
     monkeypatch.setattr("valuemodel.importer.MAX_UPLOAD_BYTES", 2**20)
     history = store.fetch_import_history(portfolio_app)
-    at = open_page("pages/data.py")
+    at = open_page("views/data.py")
     big = b"product_id,month,category,amount\n" + b"ci,2025-05,other,7\n" * 80_000
     at.get("file_uploader")[0].set_value([("costs.csv", big, "text/csv")]).run()
     button(at, "Validate and import").click().run()
@@ -206,7 +206,7 @@ def test_on_an_empty_database_the_page_offers_the_import_and_shows_zero_rows(eng
     monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
     db.reset_engine()
     try:
-        at = open_page("pages/data.py")
+        at = open_page("views/data.py")
         assert not at.error
         freshness = at.dataframe[0].value
         rows = dict(zip(freshness["Table"], freshness["Rows"], strict=True))

@@ -53,7 +53,7 @@ def test_a_bad_link_falls_back_to_the_default_with_a_notice(app_env, demo_engine
 
 def test_the_selection_is_kept_when_switching_pages(app_env):
     at = _app(product="hr").run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("views/data.py").run()
     assert not at.exception
     # AppTest drops sidebar widgets from its element tree after the first run of an
     # st.navigation app, so the frame's outcome is read from the session state.

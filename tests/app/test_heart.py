@@ -27,7 +27,7 @@ def heart_page(product: str | None = None, period: tuple[str, str] | None = None
     if period is not None:
         at.query_params["from"], at.query_params["to"] = period
     at.run()
-    at.switch_page("pages/heart.py").run()
+    at.switch_page("views/heart.py").run()
     assert not at.exception
     assert not at.error
     selection = at.session_state["selection"]
@@ -199,7 +199,7 @@ def test_an_empty_database_gets_guidance_on_the_heart_page(engine, monkeypatch):
     db.reset_engine()
     try:
         at = AppTest.from_file(APP, default_timeout=90).run()
-        at.switch_page("pages/heart.py").run()
+        at.switch_page("views/heart.py").run()
         assert not at.exception
         assert not at.error
         assert any("No products are loaded yet" in i.value for i in at.info)

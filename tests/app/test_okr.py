@@ -27,7 +27,7 @@ def okr_page(product: str | None = None) -> AppTest:
     if product is not None:
         at.query_params["product"] = product
     at.run()
-    at.switch_page("pages/okr.py").run()
+    at.switch_page("views/okr.py").run()
     assert not at.exception
     assert not at.error
     return at
@@ -149,7 +149,7 @@ def _app_on(engine, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     db.reset_engine()
     try:
         at = AppTest.from_file(APP, default_timeout=120).run()
-        at.switch_page("pages/okr.py").run()
+        at.switch_page("views/okr.py").run()
     finally:
         db.reset_engine()
     return at

@@ -32,6 +32,6 @@ def test_the_app_recovers_when_its_connections_are_killed(engine, pg_admin_url, 
         at.run()
         assert not at.exception
         assert not at.error
-        assert [t.value for t in at.title] == ["Home"]
+        assert [t.value for t in at.title] == ["Overview"]
     finally:
         db.reset_engine()

@@ -29,7 +29,7 @@ def open_scenarios(params: dict[str, str] | None = None) -> AppTest:
         at.query_params[key] = value
     at.run()
     assert not at.exception, at.exception
-    at.switch_page("pages/scenarios.py").run()
+    at.switch_page("views/scenarios.py").run()
     assert not at.exception, at.exception
     return at
 

@@ -32,7 +32,7 @@ def open_value(product: str | None = None, period: tuple[str, str] | None = None
         at.query_params["from"], at.query_params["to"] = period
     at.run()
     assert not at.exception, at.exception
-    at.switch_page("pages/value.py").run()
+    at.switch_page("views/value.py").run()
     assert not at.exception, at.exception
     return at
 

@@ -11,10 +11,6 @@ CHARTS_DRAWN = """() => {
 
 
 def open_heart(page, app_url: str, query: str = "") -> None:
-    # The first request of a fresh server must run the entry point, which declares the
-    # navigation: Streamlit treats a deep link opened first as a legacy `pages/` app.
-    page.goto(app_url)
-    page.get_by_role("heading", name="Home").first.wait_for(timeout=60_000)
     page.goto(f"{app_url}/heart{query}")
     wait_for_app(page)
     page.get_by_role("heading", name="HEART").first.wait_for(timeout=60_000)

@@ -6,7 +6,7 @@ from tests.e2e.conftest import screenshot, wait_for_app
 
 
 def test_home_renders_the_demo_portfolio_without_an_exception(page, app_url):
-    page.goto(app_url)
+    page.goto(f"{app_url}/home")
     wait_for_app(page)
     page.get_by_role("heading", name="Home").wait_for()
     assert page.locator("[data-testid='stException']").count() == 0

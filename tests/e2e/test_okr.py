@@ -10,11 +10,6 @@ TALL = {"width": 1440, "height": 4400}  # Streamlit scrolls inside the page: gro
 
 
 def open_okr(page, app_url: str, query: str = "") -> None:
-    # The app's root first, until its Home page is drawn: a fresh server whose very first
-    # request is a page URL runs that page without the frame (Streamlit treats a pages/
-    # folder as a v1 multipage app until st.navigation has run once).
-    page.goto(app_url)
-    page.get_by_role("heading", name="Home").wait_for(timeout=60_000)
     page.goto(f"{app_url}/okr{query}")
     wait_for_app(page)
     page.get_by_role("heading", name="OKR ladder-up").wait_for()

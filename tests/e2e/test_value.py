@@ -11,11 +11,6 @@ TALL = {"width": 1440, "height": 3800}
 
 def open_app(page, app_url: str, path: str) -> None:  # type: ignore[no-untyped-def]
     page.set_viewport_size(TALL)
-    # The home page first: on a server's very first session, a deep link into a page of the
-    # `pages/` folder runs that page without app.py's frame (Streamlit's folder-based
-    # multipage mode stays on until some session has called st.navigation).
-    page.goto(app_url)
-    page.get_by_role("heading", name="Home").wait_for(timeout=60_000)
     page.goto(app_url + path)
     wait_for_app(page)
 

@@ -229,7 +229,7 @@ global_columns[2].metric(
     border=True,
 )
 st.page_link(
-    "pages/data.py",
+    "views/data.py",
     label="Change these assumptions on the Data page"
     + (f" (last changed {changed:%Y-%m-%d})" if changed is not None else ""),
     icon=":material/edit:",
