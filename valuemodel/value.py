@@ -825,13 +825,13 @@ def cumulative_chart(
                 title=None,
                 scale=alt.Scale(domain=domain, range=[charts.SAVINGS, charts.GROSS, charts.COST]),
             ),
+            # Same field and no legend settings of their own: Vega-Lite merges these with
+            # the colour into one legend (a `legend=None` here would hide the colour's too).
             strokeDash=alt.StrokeDash(
-                "series:N",
-                legend=None,
-                scale=alt.Scale(domain=domain, range=[[1, 0], [6, 4], [1, 0]]),
+                "series:N", scale=alt.Scale(domain=domain, range=[[1, 0], [6, 4], [1, 0]])
             ),
             strokeWidth=alt.StrokeWidth(
-                "series:N", legend=None, scale=alt.Scale(domain=domain, range=[3, 2, 3])
+                "series:N", scale=alt.Scale(domain=domain, range=[3, 2, 3])
             ),
             tooltip=[
                 alt.Tooltip("series:N", title="Series"),
