@@ -64,13 +64,18 @@ def make_database(pg_admin_url: str) -> Iterator[Callable[[], str]]:
     admin.dispose()
 
 
-@pytest.fixture
-def engine(make_database: Callable[[], str]) -> Iterator[Engine]:
-    """An engine on a fresh database with the schema applied."""
+def schema_engine(make_database: Callable[[], str]) -> Iterator[Engine]:
+    """An engine on a fresh database with the schema applied, disposed afterwards."""
     eng = db.create_engine_for(make_database())
     ensure_schema(eng)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def engine(make_database: Callable[[], str]) -> Iterator[Engine]:
+    """An engine on a fresh database with the schema applied."""
+    yield from schema_engine(make_database)
 
 
 @pytest.fixture(scope="session")

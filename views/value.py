@@ -146,17 +146,7 @@ st.markdown(
     )
 )
 if not ledger.empty:
-    columns = [
-        "product_name",
-        "action",
-        "minutes_saved",
-        "confidence",
-        "source",
-        "tasks_done",
-        "hours_saved",
-        "gross_savings",
-        "risk_adjusted_savings",
-    ]
+    columns = [c for c in value.LEDGER_COLUMNS if c != "product_id"]
     if not selection.is_portfolio:  # type: ignore[attr-defined]
         columns.remove("product_name")
     st.dataframe(

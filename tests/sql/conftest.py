@@ -8,19 +8,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+from tests.conftest import schema_engine
 from tests.sql.csvdata import PORTFOLIO, write_folder
 from valuemodel import db
 from valuemodel.importer import import_folder
-from valuemodel.schema import ensure_schema
 
 
 @pytest.fixture(scope="module")
 def shared_engine(make_database: Callable[[], str]) -> Iterator[Engine]:
     """A fresh database with the schema, shared by one module: its tests must not write."""
-    eng = db.create_engine_for(make_database())
-    ensure_schema(eng)
-    yield eng
-    eng.dispose()
+    yield from schema_engine(make_database)
 
 
 @pytest.fixture(scope="module")
