@@ -236,8 +236,10 @@ def _parse_exact(spec: FileSpec, text: str, result: Validation) -> ParsedFile | 
         return None
     if bad:
         return None
-    frame = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(
-        {h: pd.Series(dtype=object) for h in header}
+    frame = (
+        pd.DataFrame(rows, columns=header, dtype=object)
+        if rows
+        else pd.DataFrame({h: pd.Series(dtype=object) for h in header})
     )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -275,9 +277,7 @@ def _kind_checks(column: Column) -> list[tuple[Callable[[pd.Series], pd.Series],
             (lambda s: _numbers(s).abs().round(2) >= MAX_NUMBER, "{v!r} is out of range"),
         ]
         if kind == "fraction":
-            checks.append(
-                (lambda s: ~_numbers(s).between(0, 1), "{v!r} must be between 0 and 1")
-            )
+            checks.append((lambda s: ~_numbers(s).between(0, 1), "{v!r} must be between 0 and 1"))
     elif kind == "score":
         checks.append(
             (
@@ -288,8 +288,10 @@ def _kind_checks(column: Column) -> list[tuple[Callable[[pd.Series], pd.Series],
     elif kind == "date":
         checks.append(
             (
-                lambda s: ~s.str.match(_DATE)
-                | pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").isna(),
+                lambda s: (
+                    ~s.str.match(_DATE)
+                    | pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").isna()
+                ),
                 "{v!r} is not a date (YYYY-MM-DD)",
             )
         )
@@ -428,7 +430,9 @@ def check_duplicates(parsed: ParsedFile, result: Validation, bad: np.ndarray) ->
     """Two rows with the same natural key in one import are refused."""
     keys = pd.DataFrame(
         {
-            c.name: _timestamps(parsed.frame[c.name]) if c.kind == "timestamp" else parsed.frame[c.name]
+            c.name: _timestamps(parsed.frame[c.name])
+            if c.kind == "timestamp"
+            else parsed.frame[c.name]
             for c in parsed.spec.columns
             if c.name in parsed.spec.key
         }
@@ -482,7 +486,11 @@ def check_references(
         "objectives.csv": imported.get("objectives.csv", set()) | stored.objectives,
         "key_results.csv": imported.get("key_results.csv", set()) | stored.key_results,
     }
-    nouns = {"products.csv": "product", "objectives.csv": "objective", "key_results.csv": "key result"}
+    nouns = {
+        "products.csv": "product",
+        "objectives.csv": "objective",
+        "key_results.csv": "key result",
+    }
     for parsed in files:
         for ref in parsed.spec.references:
             if ref.target_file in refused:

@@ -51,7 +51,9 @@ def test_overview_of_the_portfolio_has_the_value_map_and_the_mean_index(app_env,
 def test_presentation_mode_from_the_link_hides_editing_and_keeps_the_figures(app_env):
     normal = _metrics(_overview("hr"))
     at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params.update({"product": "hr", "present": "1", "from": PERIOD.first, "to": PERIOD.last})
+    at.query_params.update(
+        {"product": "hr", "present": "1", "from": PERIOD.first, "to": PERIOD.last}
+    )
     at.run()
     assert not at.exception
     assert at.session_state["present"] is True

@@ -64,7 +64,7 @@ def _corrupt(data: bytes, how: str, position: int, payload: bytes) -> bytes:
             "duplicate_line",
             "dangling_reference",
         ]
-    ),  # fmt: skip
+    ),
     position=st.integers(min_value=0, max_value=10_000),
     payload=st.binary(min_size=1, max_size=40),
 )
