@@ -84,9 +84,19 @@ def link_strengths(engine: Engine, product_id: str | None) -> pd.DataFrame:
     spans = store.fetch_active_spans(engine, product_id)
     assumptions = store.fetch_assumptions(engine)
     history: dict[str, pd.DataFrame] = {}
-    for pid, (first, last) in spans.items():
-        months = store.fetch_product_months(engine, first, last, pid)
-        history[pid] = metrics.monthly_values(months, assumptions.loaded_hourly_cost)
+    if spans:
+        # One query over the union of the spans, then each product keeps its own months.
+        first = min(span[0] for span in spans.values())
+        last = max(span[1] for span in spans.values())
+        months = store.fetch_product_months(engine, first, last, product_id)
+        values = metrics.monthly_values(months, assumptions.loaded_hourly_cost)
+        for pid, (own_first, own_last) in spans.items():
+            own = values[
+                (values["product_id"] == pid)
+                & (values["month"] >= pd.Timestamp(f"{own_first}-01"))
+                & (values["month"] <= pd.Timestamp(f"{own_last}-01"))
+            ]
+            history[pid] = own.reset_index(drop=True)
     results = []
     for link in links.itertuples():
         strength = okr.NOT_ENOUGH
