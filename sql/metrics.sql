@@ -10,19 +10,9 @@ WITH months AS (
     SELECT product_id, eligible_users FROM products
     WHERE CAST(:product_id AS text) IS NULL OR product_id = CAST(:product_id AS text)
 ), activity AS (
-    SELECT u.product_id, u.month, count(*) AS active_users, sum(u.active_days) AS active_days
-    FROM rollup_user_month u JOIN selected s USING (product_id)
-    WHERE u.month BETWEEN CAST(:month_from AS date) - interval '1 month' AND CAST(:month_to AS date)
-    GROUP BY 1, 2
-), retained AS (
-    SELECT cur.product_id, cur.month, count(*) AS retained_users
-    FROM rollup_user_month cur
-    JOIN selected s USING (product_id)
-    JOIN rollup_user_month prev
-      ON prev.product_id = cur.product_id AND prev.user_id = cur.user_id
-     AND prev.month = (cur.month - interval '1 month')::date
-    WHERE cur.month BETWEEN CAST(:month_from AS date) AND CAST(:month_to AS date)
-    GROUP BY 1, 2
+    SELECT r.product_id, r.month, r.active_users, r.active_days, r.retained_users
+    FROM rollup_product_month r JOIN selected s USING (product_id)
+    WHERE r.month BETWEEN CAST(:month_from AS date) - interval '1 month' AND CAST(:month_to AS date)
 ), outcomes AS (
     SELECT a.product_id, a.month,
            sum(a.events) AS events,
@@ -51,7 +41,7 @@ SELECT s.product_id, m.month, s.eligible_users,
        coalesce(act.active_users, 0) AS active_users,
        coalesce(act.active_days, 0) AS active_days,
        coalesce(prev.active_users, 0) AS prev_active_users,
-       coalesce(r.retained_users, 0) AS retained_users,
+       coalesce(act.retained_users, 0) AS retained_users,
        coalesce(o.events, 0) AS events,
        coalesce(o.succeeded_true, 0) AS succeeded_true,
        coalesce(o.succeeded_known, 0) AS succeeded_known,
@@ -66,7 +56,6 @@ FROM selected s
 CROSS JOIN months m
 LEFT JOIN activity act ON act.product_id = s.product_id AND act.month = m.month
 LEFT JOIN activity prev ON prev.product_id = s.product_id AND prev.month = (m.month - interval '1 month')::date
-LEFT JOIN retained r ON r.product_id = s.product_id AND r.month = m.month
 LEFT JOIN outcomes o ON o.product_id = s.product_id AND o.month = m.month
 LEFT JOIN rollup_survey_month sv ON sv.product_id = s.product_id AND sv.month = m.month
 LEFT JOIN tasks t ON t.product_id = s.product_id AND t.month = m.month

@@ -27,6 +27,25 @@ JOIN stage_touched t
 GROUP BY 1, 2, 3
 ORDER BY 1, 2, 3;
 
+-- name: refresh_rollup_product_month
+-- Rebuild per product and month active users, active days and retained users for the touched months and the month after each (whose retention depends on them).
+DELETE FROM rollup_product_month r USING (
+    SELECT product_id, month FROM stage_touched
+    UNION SELECT product_id, (month + interval '1 month')::date FROM stage_touched
+) t
+WHERE r.product_id = t.product_id AND r.month = t.month;
+INSERT INTO rollup_product_month (product_id, month, active_users, active_days, retained_users)
+SELECT cur.product_id, cur.month, count(*), sum(cur.active_days), count(prev.user_id)
+FROM rollup_user_month cur
+JOIN (
+    SELECT product_id, month FROM stage_touched
+    UNION SELECT product_id, (month + interval '1 month')::date FROM stage_touched
+) t ON cur.product_id = t.product_id AND cur.month = t.month
+LEFT JOIN rollup_user_month prev
+  ON prev.product_id = cur.product_id AND prev.user_id = cur.user_id
+ AND prev.month = (cur.month - interval '1 month')::date
+GROUP BY 1, 2;
+
 -- name: refresh_rollup_action_month
 -- Rebuild per product, month and action outcome counts and median duration.
 DELETE FROM rollup_action_month r USING stage_touched t

@@ -34,11 +34,13 @@ MAX_INT = 2**31 - 1
 
 _INT = re.compile(r"^-?\d{1,12}$")
 _NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d{1,3})?$")
-# PostgreSQL has no year 0000 (1 BC is followed by AD 1).
-_DATE = re.compile(r"^(?!0000)\d{4}-\d{2}-\d{2}$")
-_MONTH = re.compile(r"^(?!0000)\d{4}-(0[1-9]|1[0-2])$")
+# PostgreSQL has no year 0000 (1 BC is followed by AD 1). No look-ahead: without one,
+# pandas hands the pattern to Arrow's regex engine instead of calling `re` per value.
+_YEAR = r"([1-9]\d{3}|0[1-9]\d{2}|00[1-9]\d|000[1-9])"
+_DATE = re.compile(r"^" + _YEAR + r"-\d{2}-\d{2}$")
+_MONTH = re.compile(r"^" + _YEAR + r"-(0[1-9]|1[0-2])$")
 _TIMESTAMP = re.compile(
-    r"^(?!0000)\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$"
+    r"^" + _YEAR + r"-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$"
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _CONTROL_ID = re.compile(r"[\x00-\x1f\x7f]")
@@ -259,21 +261,24 @@ def _kind_checks(column: Column) -> list[tuple[Callable[[pd.Series], pd.Series],
         checks += [
             (lambda s: s.str.len() > MAX_ID_LENGTH, f"longer than {MAX_ID_LENGTH} characters"),
             (lambda s: s.str.strip() != s, "{v!r} has leading or trailing spaces"),
-            (lambda s: s.str.contains(_CONTROL_ID), "contains control characters"),
+            (lambda s: s.str.contains(_CONTROL_ID.pattern), "contains control characters"),
         ]
     elif kind == "text":
         checks += [
             (lambda s: s.str.len() > MAX_TEXT_LENGTH, f"longer than {MAX_TEXT_LENGTH} characters"),
-            (lambda s: s.str.contains(_CONTROL), "contains control characters"),
+            (lambda s: s.str.contains(_CONTROL.pattern), "contains control characters"),
         ]
     elif kind == "int":
         checks += [
-            (lambda s: ~s.str.match(_INT), "{v!r} is not a whole number"),
+            (lambda s: ~s.str.match(_INT.pattern), "{v!r} is not a whole number"),
             (lambda s: _numbers(s).abs() > MAX_INT, "{v!r} is out of range"),
         ]
     elif kind in ("number", "fraction"):
         checks += [
-            (lambda s: ~s.str.match(_NUMBER), "{v!r} is not a number (use a dot for decimals)"),
+            (
+                lambda s: ~s.str.match(_NUMBER.pattern),
+                "{v!r} is not a number (use a dot for decimals)",
+            ),
             (lambda s: _numbers(s).abs().round(2) >= MAX_NUMBER, "{v!r} is out of range"),
         ]
         if kind == "fraction":
@@ -289,18 +294,18 @@ def _kind_checks(column: Column) -> list[tuple[Callable[[pd.Series], pd.Series],
         checks.append(
             (
                 lambda s: (
-                    ~s.str.match(_DATE)
+                    ~s.str.match(_DATE.pattern)
                     | pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").isna()
                 ),
                 "{v!r} is not a date (YYYY-MM-DD)",
             )
         )
     elif kind == "month":
-        checks.append((lambda s: ~s.str.match(_MONTH), "{v!r} is not a month (YYYY-MM)"))
+        checks.append((lambda s: ~s.str.match(_MONTH.pattern), "{v!r} is not a month (YYYY-MM)"))
     elif kind == "timestamp":
         checks.append(
             (
-                lambda s: ~s.str.match(_TIMESTAMP) | _timestamps(s).isna(),
+                lambda s: ~s.str.match(_TIMESTAMP.pattern) | _timestamps(s).isna(),
                 "{v!r} is not an ISO 8601 timestamp (e.g. 2025-03-04T09:15:00Z)",
             )
         )

@@ -85,15 +85,19 @@ def import_contents(
     *,
     source: str,
     progress: Progress | None = None,
+    max_file_bytes: int | None = None,
 ) -> ImportResult:
-    """Validate and load `contents` (file name -> bytes). Raises ImportRefused on bad input."""
+    """Validate and load `contents` (file name -> bytes). Raises ImportRefused on bad input.
+
+    max_file_bytes caps each file (uploads pass MAX_UPLOAD_BYTES; a folder has no cap).
+    """
     say = progress or (lambda _message: None)
     started = time.perf_counter()
     ensure_schema(engine)
     for name, data in contents.items():
-        if len(data) > MAX_UPLOAD_BYTES:
+        if max_file_bytes is not None and len(data) > max_file_bytes:
             raise ImportRefused(
-                [str(file_problem(name, f"larger than {MAX_UPLOAD_BYTES // 2**20} MB; split it"))]
+                [str(file_problem(name, f"larger than {max_file_bytes // 2**20} MB; split it"))]
             )
     with engine.connect() as conn:
         stored = stored_keys(conn)
@@ -140,6 +144,7 @@ def refresh_touched(conn: Connection) -> int:
         for name in (
             "refresh_rollup_user_day",
             "refresh_rollup_user_month",
+            "refresh_rollup_product_month",
             "refresh_rollup_action_month",
             "refresh_rollup_survey_month",
         ):

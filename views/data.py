@@ -167,7 +167,11 @@ if st.button(
         try:
             with st.status("Validating and importing...", expanded=False) as status:
                 result = import_contents(
-                    data.engine(), contents, source="upload", progress=status.write
+                    data.engine(),
+                    contents,
+                    source="upload",
+                    progress=status.write,
+                    max_file_bytes=MAX_UPLOAD_BYTES,
                 )
                 status.update(label="Imported", state="complete")
         except ImportRefused as refused:

@@ -23,6 +23,19 @@ DIRECT = {
                user_id, count(DISTINCT (occurred_at AT TIME ZONE 'UTC')::date) AS active_days,
                count(*) AS events
         FROM usage_events GROUP BY 1, 2, 3""",
+    "rollup_product_month": """
+        WITH user_months AS (
+            SELECT product_id, date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date AS month,
+                   user_id, count(DISTINCT (occurred_at AT TIME ZONE 'UTC')::date) AS active_days
+            FROM usage_events GROUP BY 1, 2, 3
+        )
+        SELECT cur.product_id, cur.month, count(*) AS active_users,
+               sum(cur.active_days) AS active_days, count(prev.user_id) AS retained_users
+        FROM user_months cur
+        LEFT JOIN user_months prev
+          ON prev.product_id = cur.product_id AND prev.user_id = cur.user_id
+         AND prev.month = (cur.month - interval '1 month')::date
+        GROUP BY 1, 2""",
     "rollup_action_month": """
         SELECT product_id, date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date AS month,
                action, count(*) AS events,
