@@ -78,6 +78,12 @@ def show_gsm(gsm: pd.DataFrame, *, with_product: bool) -> None:
     )
 
 
+def show_lifecycle(lifecycle: pd.DataFrame) -> None:
+    """New, returning, resurrected and dormant users by month, titled by the last month."""
+    totals = heart.lifecycle_totals(lifecycle)
+    show(lifecycle_chart(heart.lifecycle_long(totals), heart.lifecycle_title(totals.iloc[-1])))
+
+
 # ---------------------------------------------------------------- the page
 
 selection = ui.selection()
@@ -224,14 +230,7 @@ if selection.is_portfolio:
             )
         )
     with right:
-        totals = heart.lifecycle_totals(lifecycle)
-        latest = totals.iloc[-1]
-        show(
-            lifecycle_chart(
-                heart.lifecycle_long(totals),
-                heart.lifecycle_title(latest),
-            )
-        )
+        show_lifecycle(lifecycle)
     st.caption(
         "Lifecycle, counted per product (someone using two products counts in each): new = "
         "first ever active month; returning = active this and last month; resurrected = "
@@ -395,14 +394,7 @@ else:
             )
         )
     with right:
-        totals = heart.lifecycle_totals(lifecycle)
-        latest = totals.iloc[-1]
-        show(
-            lifecycle_chart(
-                heart.lifecycle_long(totals),
-                heart.lifecycle_title(latest),
-            )
-        )
+        show_lifecycle(lifecycle)
     st.caption(
         "New = first ever active month; returning = active this and last month; resurrected "
         "= active this month, not last month, but before; dormant = active last month, not this."
