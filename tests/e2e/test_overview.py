@@ -66,6 +66,16 @@ def test_the_portfolio_overview_shows_the_value_map(page, app_url):
     page.goto(app_url)
     wait_for_app(page)
     page.get_by_text("Value map").wait_for()
-    page.locator("[data-testid='stVegaLiteChart']").last.wait_for()
+    value_map = page.locator("[data-testid='stVegaLiteChart']").last
+    value_map.wait_for()
     _no_errors(page)
     screenshot(page, "overview-portfolio")
+    # A click on a product's point opens that product's overview.
+    points = value_map.locator("g.mark-symbol.role-mark path")
+    assert points.count() >= 2
+    points.first.click(force=True)
+    page.wait_for_url("**/?product=*", timeout=60_000)
+    wait_for_app(page)
+    page.get_by_text("How users experience it").wait_for()
+    page.get_by_text("Value map").wait_for(state="detached")  # a product view has no map
+    _no_errors(page)
