@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from valuemodel import charts, store, value
 from valuemodel.contract import HEART_DIMENSIONS
-from valuemodel.formatting import MISSING, money, months, nps, number, percent
+from valuemodel.formatting import MISSING, money, months, nps, number, percent, score
 from valuemodel.report import Period, build_report
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
@@ -133,8 +133,8 @@ def gather(engine: Engine, period: Period, product_id: str | None, *, today: dt.
             f"{number(float(products['eligible_users'].sum()))} eligible employees. "
             + _top_tasks(ledger, currency)
         )
-        user_rows = [("HEART index (mean of products)", number(heart_index))] + [
-            (f"{DIMENSION_NAMES[d]} score (mean)", number(scores[d])) for d in HEART_DIMENSIONS
+        user_rows = [("HEART index (mean of products)", score(heart_index))] + [
+            (f"{DIMENSION_NAMES[d]} score (mean)", score(scores[d])) for d in HEART_DIMENSIONS
         ]
     else:
         product = products.iloc[0]
@@ -148,7 +148,7 @@ def gather(engine: Engine, period: Period, product_id: str | None, *, today: dt.
             + _top_tasks(ledger, currency)
         )
         user_rows = [
-            ("HEART index", number(heart_index)),
+            ("HEART index", score(heart_index)),
             ("Adoption", percent(user["adoption"])),
             (
                 "Engagement",

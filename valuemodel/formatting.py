@@ -73,3 +73,13 @@ def signed_percent(value: float | None, digits: int = 1) -> str:
     if value is None or _missing(value):
         return MISSING
     return f"{value * 100:+,.{digits}f}%"
+
+
+def score(value: float | None) -> str:
+    """A 0-100 score as a whole number, never rounded up to 100: 99.6 -> '99', so '100'
+    always means every goal behind it is met."""
+    if value is None or _missing(value):
+        return MISSING
+    if 99 < value < 100:
+        return "99"
+    return f"{value:.0f}"

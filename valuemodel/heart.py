@@ -118,9 +118,8 @@ def format_change(dimension: str, change: float | None) -> str | None:
 
 
 def format_score(score: float | None) -> str:
-    """A 0-100 score as a whole number; an em dash when missing."""
-    score = _number(score)
-    return formatting.MISSING if score is None else f"{score:.0f}"
+    """A 0-100 score as a whole number (never rounded up to 100); an em dash when missing."""
+    return formatting.score(_number(score))
 
 
 def format_duration(seconds: float | None) -> str:

@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 
 from valuemodel import charts
-from valuemodel.formatting import MISSING, money, number, percent
+from valuemodel.formatting import MISSING, money, percent, score
 from valuemodel.heart_charts import styled
 
 EVIDENCE_LABELS = {
@@ -42,7 +42,7 @@ def value_map_data(products: Sequence[Mapping[str, object]], currency: str) -> p
                 "net_value": float(buyer["net_value"]),  # type: ignore[index]
                 "pays": "Pays for itself" if float(buyer["net_value"]) >= 0 else "Net loss",  # type: ignore[index]
                 "roi_text": percent(float(roi), 0),
-                "index_text": number(float(index)),
+                "index_text": score(float(index)),
                 "cost_text": money(float(buyer["cost"]), currency),  # type: ignore[index]
                 "net_text": money(float(buyer["net_value"]), currency),  # type: ignore[index]
             }
@@ -184,7 +184,7 @@ def index_bars(products: Sequence[Mapping[str, object]], title: str) -> alt.TopL
         {
             "name": p["name"],
             "heart_index": p["user"]["heart_index"],  # type: ignore[index]
-            "label": number(p["user"]["heart_index"]),  # type: ignore[index]
+            "label": score(p["user"]["heart_index"]),  # type: ignore[index]
         }
         for p in products
         if p["user"]["heart_index"] is not None  # type: ignore[index]

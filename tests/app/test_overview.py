@@ -5,7 +5,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP
-from valuemodel.formatting import money, percent
+from valuemodel.formatting import money, percent, score
 from valuemodel.report import Period, build_report
 
 PERIOD = Period("2025-01", "2025-12")
@@ -32,7 +32,7 @@ def test_overview_is_the_default_page_and_shows_both_views_for_a_product(app_env
     buyer, user = report["products"][0]["buyer"], report["products"][0]["user"]
     shown = _metrics(at)
     assert shown["ROI"] == percent(buyer["roi"], 0)
-    assert shown["HEART index"] == f"{user['heart_index']:.0f}"
+    assert shown["HEART index"] == score(user["heart_index"])
     assert money(buyer["net_value"], "USD") in at.markdown[0].value  # the verdict sentence
     assert len(at.get("vega_lite_chart")) >= 6  # value chart + five dimensions
 
@@ -43,7 +43,7 @@ def test_overview_of_the_portfolio_has_the_value_map_and_the_mean_index(app_env,
     report = build_report(demo_engine, PERIOD, None)
     indexes = [p["user"]["heart_index"] for p in report["products"] if p["user"]["heart_index"]]
     shown = _metrics(at)
-    assert shown["HEART index, mean of products"] == f"{sum(indexes) / len(indexes):.0f}"
+    assert shown["HEART index, mean of products"] == score(sum(indexes) / len(indexes))
     assert shown["ROI"] == percent(report["portfolio"]["buyer"]["roi"], 0)
     assert "Value map" in [s.value for s in at.subheader]
 

@@ -322,3 +322,12 @@ def test_number_and_nps_formatting() -> None:
 @pytest.mark.parametrize("missing", [None, float("nan"), float("inf")])
 def test_missing_values_are_shown_as_an_em_dash(render, missing) -> None:  # type: ignore[no-untyped-def]
     assert render(missing) == "\u2014"
+
+
+def test_a_score_is_never_rounded_up_to_a_met_goal():
+    from valuemodel.formatting import score
+
+    assert score(99.6) == "99"
+    assert score(100.0) == "100"
+    assert score(87.5) == "88"
+    assert score(None) == "—"
