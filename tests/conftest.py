@@ -7,6 +7,8 @@ CREATE DATABASE); otherwise an embedded server starts in a temporary directory.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 import uuid
 import warnings
@@ -20,7 +22,24 @@ from sqlalchemy.engine import Engine
 from valuemodel import db
 from valuemodel.schema import ensure_schema
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")  # AppTest.from_file(APP)
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")  # AppTest.from_file(APP)
+
+
+def run_cli(*args: str, database_url: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """`python -m valuemodel ARGS` against `database_url`, capturing its output."""
+    env = {**os.environ, "DATABASE_URL": database_url}
+    env.pop("VALUEDASH_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "valuemodel", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 DEMO_END_MONTH = "2025-12"
 DEMO_EVENTS = 40_000
 

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from tests.conftest import run_cli
 from tests.sql.csvdata import PORTFOLIO, snapshot, write_folder
 from valuemodel.importer import ImportRefused, import_folder
-
-PROJECT = Path(__file__).resolve().parents[2]
 
 SMALL = {
     "products.csv": ["ci,CI Platform,Platform,10,2023-05-01", "hr,HR Self-Service,People,4,"],
@@ -273,19 +269,6 @@ def test_an_unknown_csv_file_name_is_refused(shared_engine: Engine, tmp_path: Pa
 
 
 # ---------------------------------------------------------------- the command line
-
-
-def run_cli(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": database_url}
-    env.pop("VALUEDASH_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "valuemodel", *args],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def engine_url(engine: Engine) -> str:

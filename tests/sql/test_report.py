@@ -32,17 +32,14 @@ hr: active users Sep..Apr 1, 3, 2, 4, 2, 1, 2, 1 of 4 eligible; no baselines, no
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 
+from tests.conftest import run_cli as cli
 from valuemodel.report import Period, ReportError, build_report
 
-PROJECT = Path(__file__).resolve().parents[2]
 JAN_TO_APR = Period("2025-01", "2025-04")
 
 CI_BUYER = {
@@ -400,16 +397,7 @@ def test_report_keys_are_exactly_those_of_the_contract(portfolio_engine: Engine)
 
 
 def run_cli(engine: Engine, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": engine.url.render_as_string(hide_password=False)}
-    env.pop("VALUEDASH_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "valuemodel", *args],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return cli(*args, database_url=engine.url.render_as_string(hide_password=False))
 
 
 def test_cli_report_prints_the_same_json_as_build_report(portfolio_engine: Engine) -> None:
