@@ -96,22 +96,10 @@ def okr_links(product_id: str | None) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def okr_metric_values(product_id: str | None) -> pd.DataFrame:
-    """`metrics.monthly_values` over each product's active span (the series behind r).
+    """The series behind every link's r (`report.link_history`), so page and report agree."""
+    from valuemodel.report import link_history
 
-    The same span and values as `report.link_strengths` uses: every month from the
-    product's first to its last month holding a usage event, over all stored data.
-    """
-    from valuemodel import metrics
-
-    eng = engine()
-    cost = store.fetch_assumptions(eng).loaded_hourly_cost
-    frames = [
-        metrics.monthly_values(store.fetch_product_months(eng, first, last, pid), cost)
-        for pid, (first, last) in store.fetch_active_spans(eng, product_id).items()
-    ]
-    if not frames:
-        return pd.DataFrame(columns=["product_id", "month"])
-    return pd.concat(frames, ignore_index=True)
+    return link_history(engine(), product_id)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

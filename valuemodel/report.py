@@ -64,9 +64,25 @@ def default_period(data_months: tuple[str, str] | None, today: dt.date) -> Perio
     return Period(first, last)
 
 
-def _metric_series(values: pd.DataFrame, metric: str) -> pd.Series:
-    column = "risk_adjusted_savings" if metric == "savings" else metric
-    return pd.Series(values[column].to_numpy(dtype=float), index=values["month"])
+def link_history(engine: Engine, product_id: str | None) -> pd.DataFrame:
+    """`metrics.monthly_values` of each product over its own active span: every month from
+    its first to its last month holding a usage event, over all stored data (the series
+    behind every link's r). One query over the union of the spans."""
+    spans = store.fetch_active_spans(engine, product_id)
+    if not spans:
+        return pd.DataFrame(columns=["product_id", "month"])
+    first = min(span[0] for span in spans.values())
+    last = max(span[1] for span in spans.values())
+    months = store.fetch_product_months(engine, first, last, product_id)
+    values = metrics.monthly_values(months, store.fetch_assumptions(engine).loaded_hourly_cost)
+    in_span = pd.Series(False, index=values.index)
+    for pid, (own_first, own_last) in spans.items():
+        in_span |= (
+            (values["product_id"] == pid)
+            & (values["month"] >= pd.Timestamp(f"{own_first}-01"))
+            & (values["month"] <= pd.Timestamp(f"{own_last}-01"))
+        )
+    return values[in_span].reset_index(drop=True)
 
 
 def link_strengths(engine: Engine, product_id: str | None) -> pd.DataFrame:
@@ -81,29 +97,15 @@ def link_strengths(engine: Engine, product_id: str | None) -> pd.DataFrame:
     if links.empty:
         return links.assign(r=[], lag_months=[], months=[])
     measurements = store.fetch_link_measurements(engine, product_id)
-    spans = store.fetch_active_spans(engine, product_id)
-    assumptions = store.fetch_assumptions(engine)
-    history: dict[str, pd.DataFrame] = {}
-    if spans:
-        # One query over the union of the spans, then each product keeps its own months.
-        first = min(span[0] for span in spans.values())
-        last = max(span[1] for span in spans.values())
-        months = store.fetch_product_months(engine, first, last, product_id)
-        values = metrics.monthly_values(months, assumptions.loaded_hourly_cost)
-        for pid, (own_first, own_last) in spans.items():
-            own = values[
-                (values["product_id"] == pid)
-                & (values["month"] >= pd.Timestamp(f"{own_first}-01"))
-                & (values["month"] <= pd.Timestamp(f"{own_last}-01"))
-            ]
-            history[pid] = own.reset_index(drop=True)
+    history = link_history(engine, product_id)
+    products = set(history["product_id"])
     results = []
     for link in links.itertuples():
         strength = okr.NOT_ENOUGH
-        if link.product_id in history:
+        if link.product_id in products:
             kr = measurements[measurements["kr_id"] == link.kr_id]
             strength = okr.link_strength(
-                _metric_series(history[link.product_id], link.metric),
+                okr.metric_series(history, link.product_id, link.metric),
                 pd.Series(kr["value"].to_numpy(dtype=float), index=kr["month"]),
             )
         results.append((strength.r, strength.lag_months, strength.months))
