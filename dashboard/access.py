@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboard import data
-from valuemodel import access, store
+from valuemodel.core import access
+from valuemodel.data import store
 
 
 @dataclass(frozen=True)

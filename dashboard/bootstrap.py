@@ -15,9 +15,9 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from valuemodel import db, store
-from valuemodel.importer import import_folder
-from valuemodel.schema import ensure_schema
+from valuemodel.data import db, store
+from valuemodel.data.importer import import_folder
+from valuemodel.data.schema import ensure_schema
 
 DEMO_EVENTS = int(os.environ.get("VALUEDASH_DEMO_EVENTS", "1000000"))
 
@@ -49,7 +49,7 @@ def _load_demo(engine: Engine) -> None:
         "First start: generating and loading the demo portfolio (about a minute)...",
         expanded=True,
     ) as status:
-        from valuemodel.demo import write_demo_csv
+        from valuemodel.demo.portfolio import write_demo_csv
 
         with tempfile.TemporaryDirectory(prefix="valuedash-demo-") as scratch:
             write_demo_csv(Path(scratch), events=DEMO_EVENTS, progress=status.write)

@@ -1,4 +1,4 @@
-"""Cached reads for the pages: thin wrappers over `valuemodel.store` with a TTL.
+"""Cached reads for the pages: thin wrappers over `valuemodel.data.store` with a TTL.
 
 Caching sits here, at the boundary, and nowhere else. After a write (an import, a
 changed assumption) call `invalidate()` so every page shows the new numbers at once.
@@ -9,8 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from valuemodel import db, store
-from valuemodel.report import Period, build_report, default_period
+from valuemodel.core.months import Period, default_period
+from valuemodel.data import db, store
+from valuemodel.data.report import build_report
 
 TTL_SECONDS = 300
 
@@ -89,7 +90,7 @@ def kr_measurements() -> pd.DataFrame:
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def okr_links(product_id: str | None) -> pd.DataFrame:
     """The report's link strengths (r, lag_months, months), so page and report agree."""
-    from valuemodel.report import link_strengths
+    from valuemodel.data.report import link_strengths
 
     return link_strengths(engine(), product_id)
 
@@ -97,7 +98,7 @@ def okr_links(product_id: str | None) -> pd.DataFrame:
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def okr_metric_values(product_id: str | None) -> pd.DataFrame:
     """The series behind every link's r (`report.link_history`), so page and report agree."""
-    from valuemodel.report import link_history
+    from valuemodel.data.report import link_history
 
     return link_history(engine(), product_id)
 
@@ -145,7 +146,7 @@ def readme_section(heading: str) -> str | None:
     """The `## heading` section of the project's README (None when it cannot be read)."""
     from pathlib import Path
 
-    from valuemodel.value import markdown_section
+    from valuemodel.present.value import markdown_section
 
     try:
         text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
@@ -194,11 +195,13 @@ def brief_files(
     """The one-page brief of a selection as (PDF bytes, PNG bytes)."""
     import datetime as dt
 
-    from valuemodel import brief
-    from valuemodel.report import Period
+    from valuemodel.core.months import Period
+    from valuemodel.data import assemble
+    from valuemodel.present import brief
 
-    content = brief.gather(
-        engine(), Period(month_from, month_to), product_id, today=dt.date.fromisoformat(today)
+    content = brief.compose(
+        assemble.brief_inputs(engine(), Period(month_from, month_to), product_id),
+        today=dt.date.fromisoformat(today),
     )
     pdf = brief.render_pdf(content)
     return pdf, brief.render_png(pdf)

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboard import data
-from valuemodel.metrics import month_range
-from valuemodel.report import Period, last_complete_month
+from valuemodel.core.months import Period, last_complete_month, month_range
 
 PORTFOLIO = "all"
 PENDING = "frame_pending_product"

@@ -7,7 +7,7 @@ import logging
 import sqlalchemy.exc
 import streamlit as st
 
-from valuemodel import db
+from valuemodel.data import db
 
 log = logging.getLogger("valuedash")
 

@@ -19,8 +19,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from valuemodel import db
-from valuemodel.schema import ensure_schema
+from valuemodel.data import db
+from valuemodel.data.schema import ensure_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")  # AppTest.from_file(APP)
@@ -100,7 +100,7 @@ def engine(make_database: Callable[[], str]) -> Iterator[Engine]:
 @pytest.fixture(scope="session")
 def demo_csv_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small, deterministic demo portfolio as CSV files."""
-    from valuemodel.demo import write_demo_csv
+    from valuemodel.demo.portfolio import write_demo_csv
 
     folder = tmp_path_factory.mktemp("demo_csv")
     write_demo_csv(folder, events=DEMO_EVENTS, end_month=DEMO_END_MONTH)
@@ -110,7 +110,7 @@ def demo_csv_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def demo_url(make_database: Callable[[], str], demo_csv_dir: Path) -> str:
     """A database loaded with the small demo portfolio (shared: tests must not write)."""
-    from valuemodel.importer import import_folder
+    from valuemodel.data.importer import import_folder
 
     url = make_database()
     eng = db.create_engine_for(url)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from valuemodel.cli import main
+from valuemodel.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -6,10 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data, ui
-from valuemodel import store, value
-from valuemodel.contract import CURRENCIES, FILES
-from valuemodel.formatting import money, percent
-from valuemodel.importer import MAX_UPLOAD_BYTES, ImportRefused, import_contents
+from valuemodel.core.contract import CURRENCIES, FILES
+from valuemodel.data import store
+from valuemodel.data.importer import MAX_UPLOAD_BYTES, ImportRefused, import_contents
+from valuemodel.present import value
+from valuemodel.present.formats import money, percent
 
 MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // 2**20
 

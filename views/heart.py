@@ -15,9 +15,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, ui
-from valuemodel import charts, formatting, heart, metrics
-from valuemodel.contract import HEART_DIMENSIONS
-from valuemodel.heart_charts import (
+from valuemodel.core import metrics
+from valuemodel.core.contract import HEART_DIMENSIONS
+from valuemodel.present import charts, heart
+from valuemodel.present import formats as formatting
+from valuemodel.present.heart_charts import (
     adoption_by_product_chart,
     cohort_chart,
     dimension_chart,

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, ui
-from valuemodel.formatting import number
-from valuemodel.metrics import month_range
+from valuemodel.core.months import month_range
+from valuemodel.present.formats import number
 
 st.title("Home")
 st.markdown(

@@ -7,8 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, ui
-from valuemodel import ladder, okr
-from valuemodel.formatting import MISSING, number, percent
+from valuemodel.core import okr
+from valuemodel.present import ladder
+from valuemodel.present.formats import MISSING, number, percent
 
 GUARDRAIL_LINES = 6
 MAX_TABLE_ROWS = 25

@@ -7,8 +7,9 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import data, frame, ui
-from valuemodel import heart, metrics, overview, value
-from valuemodel.heart_charts import dimension_chart, score_heatmap
+from valuemodel.core import metrics
+from valuemodel.present import heart, overview, value
+from valuemodel.present.heart_charts import dimension_chart, score_heatmap
 
 selection = ui.selection()
 period = selection.period

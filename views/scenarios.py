@@ -1,6 +1,6 @@
 """Scenarios: what-if funding for one product.
 
-Sliders change a scenario's drivers; `valuemodel.scenario` computes the projection, its
+Sliders change a scenario's drivers; `valuemodel.core.scenario` computes the projection, its
 uncertainty band, the change against the no-change baseline and the tornado. Everything a
 slider touches runs inside one fragment fed with the cached baseline, so a slider move
 reruns that part only, never the page's queries. Slider values that differ from the
@@ -19,8 +19,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, ui
-from valuemodel import charts, scenario
-from valuemodel.formatting import MISSING, money, months, number, percent
+from valuemodel.core import scenario
+from valuemodel.present import charts
+from valuemodel.present import scenario_controls as controls_ui
+from valuemodel.present.formats import MISSING, money, months, number, percent
 
 MAX_COMPARE = 3
 FLASH = "scenario_flash"
@@ -65,7 +67,7 @@ def plain(text: str) -> str:
 def key_for(baseline: scenario.Baseline, driver: str) -> str:
     """The widget key of a driver's slider for this product and baseline window (a new
     window gives new ranges, hence new widgets fed from the stored values)."""
-    return f"scn_{scenario.URL_NAMES[driver]}_{baseline.product_id}_{baseline.months[-1]}"
+    return f"scn_{controls_ui.URL_NAMES[driver]}_{baseline.product_id}_{baseline.months[-1]}"
 
 
 def stored_values(baseline: scenario.Baseline) -> dict[str, float | bool]:
@@ -78,7 +80,7 @@ def stored_values(baseline: scenario.Baseline) -> dict[str, float | bool]:
         cut = False
         if st.session_state.get(URL_OWNER) is None:
             params = {k: st.query_params.get(k) for k in st.query_params}
-            found, cut = scenario.values_from_url(baseline, params)  # type: ignore[arg-type]
+            found, cut = controls_ui.values_from_url(baseline, params)  # type: ignore[arg-type]
             values.update(found)
         values["cut"] = cut
         state[pid] = values
@@ -88,9 +90,9 @@ def stored_values(baseline: scenario.Baseline) -> dict[str, float | bool]:
 def write_url(baseline: scenario.Baseline, stored: dict[str, float | bool]) -> None:
     """Mirror the sliders in the address bar (only those off the baseline)."""
     numbers = {k: float(v) for k, v in stored.items() if k != "cut"}
-    desired = scenario.url_params(baseline, numbers, bool(stored.get("cut")))
-    for name in scenario.URL_NAMES.values():
-        param = scenario.URL_PREFIX + name
+    desired = controls_ui.url_params(baseline, numbers, bool(stored.get("cut")))
+    for name in controls_ui.URL_NAMES.values():
+        param = controls_ui.URL_PREFIX + name
         if param in desired:
             if st.query_params.get(param) != desired[param]:
                 st.query_params[param] = desired[param]
@@ -312,8 +314,8 @@ def tornado_chart(evaluation: scenario.Evaluation) -> alt.TopLevelMixin:
     rows = []
     order = []
     for row in evaluation.tornado.itertuples():
-        low = scenario.format_driver(row.driver, row.low_value, cur)
-        high = scenario.format_driver(row.driver, row.high_value, cur)
+        low = controls_ui.format_driver(row.driver, row.low_value, cur)
+        high = controls_ui.format_driver(row.driver, row.high_value, cur)
         order.append(row.label)
         for end, value, npv in (
             ("Driver at the low end", low, row.npv_low),
@@ -486,9 +488,9 @@ def compare_chart(curves: pd.DataFrame, currency: str, horizon: int) -> alt.TopL
 
 
 def _set_sliders(baseline: scenario.Baseline, drivers: scenario.Drivers) -> None:
-    values = scenario.controls_from_drivers(baseline, drivers)
+    values = controls_ui.controls_from_drivers(baseline, drivers)
     stored: dict[str, float | bool] = {"cut": bool(drivers.cut)}
-    for control in scenario.controls(baseline):
+    for control in controls_ui.controls(baseline):
         value = values[control.driver]
         st.session_state[key_for(baseline, control.driver)] = value
         if abs(value - control.default) >= control.step / 1000:
@@ -562,7 +564,7 @@ def show_flash() -> None:
 
 def slider(
     baseline: scenario.Baseline,
-    control: scenario.Control,
+    control: controls_ui.Control,
     stored: dict[str, float | bool],
     *,
     disabled: bool = False,
@@ -571,7 +573,7 @@ def slider(
     key = key_for(baseline, control.driver)
     if key not in st.session_state:  # first shown (or shown again): the stored value
         start = float(stored.get(control.driver, control.default))
-        st.session_state[key] = scenario.snap_control(control, start)
+        st.session_state[key] = controls_ui.snap_control(control, start)
     value = float(
         st.slider(
             f"{control.label} · :gray[baseline {control.baseline_text}]",
@@ -704,8 +706,8 @@ def tiles(evaluation: scenario.Evaluation) -> None:
 
 @st.fragment
 def scenario_panel(baseline: scenario.Baseline) -> None:
-    specs = scenario.controls(baseline)
-    groups: dict[str, list[scenario.Control]] = {}
+    specs = controls_ui.controls(baseline)
+    groups: dict[str, list[controls_ui.Control]] = {}
     for control in specs:
         groups.setdefault(control.group, []).append(control)
     stored = stored_values(baseline)
@@ -750,7 +752,7 @@ def scenario_panel(baseline: scenario.Baseline) -> None:
     stored["cut"] = bool(cut)
     write_url(baseline, stored)
     values = {c.driver: float(stored.get(c.driver, c.default)) for c in specs}
-    drivers = scenario.drivers_from_controls(baseline, values, cut=cut)
+    drivers = controls_ui.drivers_from_controls(baseline, values, cut=cut)
     started = time.perf_counter()
     evaluation = scenario.evaluate(baseline, drivers)
     seconds = time.perf_counter() - started
@@ -958,7 +960,7 @@ def saved_scenarios(
             (
                 scenario.DRIVERS[driver].label,
                 [
-                    scenario.format_driver(driver, getattr(modelled, driver), cur)
+                    controls_ui.format_driver(driver, getattr(modelled, driver), cur)
                     for modelled in effective
                 ],
             )

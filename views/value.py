@@ -6,8 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data, ui
-from valuemodel import value
-from valuemodel.formatting import money, percent
+from valuemodel.present import value
+from valuemodel.present.formats import money, percent
 
 selection = ui.selection()
 period = selection.period  # type: ignore[attr-defined]

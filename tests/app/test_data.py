@@ -12,8 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP
 from tests.sql.csvdata import PORTFOLIO, write_folder
-from valuemodel import store
-from valuemodel.report import Period, build_report
+from valuemodel.core.months import Period
+from valuemodel.data import store
+from valuemodel.data.report import build_report
 
 
 def open_page(page: str, **params: str) -> AppTest:
@@ -46,8 +47,8 @@ def stored(engine) -> dict[str, str]:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def portfolio_app(engine, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     """The app on a fresh database holding the PORTFOLIO fixture (60 EUR per hour)."""
-    from valuemodel import db
-    from valuemodel.importer import import_folder
+    from valuemodel.data import db
+    from valuemodel.data.importer import import_folder
 
     import_folder(engine, write_folder(tmp_path / "portfolio", PORTFOLIO))
     monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
@@ -190,7 +191,7 @@ def test_an_invalid_upload_lists_each_problem_and_writes_nothing(portfolio_app):
 
 
 def test_a_file_over_the_size_limit_is_refused_before_validation(portfolio_app, monkeypatch):
-    monkeypatch.setattr("valuemodel.importer.MAX_UPLOAD_BYTES", 2**20)
+    monkeypatch.setattr("valuemodel.data.importer.MAX_UPLOAD_BYTES", 2**20)
     history = store.fetch_import_history(portfolio_app)
     at = open_page("views/data.py")
     big = b"product_id,month,category,amount\n" + b"ci,2025-05,other,7\n" * 80_000
@@ -201,7 +202,7 @@ def test_a_file_over_the_size_limit_is_refused_before_validation(portfolio_app, 
 
 
 def test_on_an_empty_database_the_page_offers_the_import_and_shows_zero_rows(engine, monkeypatch):
-    from valuemodel import db
+    from valuemodel.data import db
 
     monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
     db.reset_engine()

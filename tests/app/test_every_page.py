@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP
-from valuemodel import db
+from valuemodel.data import db
 
 PAGES = ["overview", "home", "value", "okr", "heart", "scenarios", "data"]
 

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP
-from valuemodel import store
+from valuemodel.data import store
 
 
 def _app(**params: str) -> AppTest:

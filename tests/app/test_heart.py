@@ -12,10 +12,11 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import APP
 from tests.sql.csvdata import write_folder
 from tests.sql.test_heart_sql import HEART
-from valuemodel import db, heart, store
-from valuemodel.contract import HEART_DIMENSIONS
-from valuemodel.importer import import_folder
-from valuemodel.report import build_report
+from valuemodel.core.contract import HEART_DIMENSIONS
+from valuemodel.data import db, store
+from valuemodel.data.importer import import_folder
+from valuemodel.data.report import build_report
+from valuemodel.present import heart
 
 
 def heart_page(product: str | None = None, period: tuple[str, str] | None = None) -> AppTest:

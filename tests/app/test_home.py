@@ -8,7 +8,7 @@ from tests.conftest import APP
 
 
 def test_home_lists_every_demo_product_with_its_coverage(app_env, demo_engine):
-    from valuemodel import store
+    from valuemodel.data import store
 
     at = AppTest.from_file(APP, default_timeout=60).run().switch_page("views/home.py").run()
     assert not at.exception
@@ -22,7 +22,7 @@ def test_home_lists_every_demo_product_with_its_coverage(app_env, demo_engine):
 
 
 def test_product_selector_offers_the_portfolio_and_each_product(app_env, demo_engine):
-    from valuemodel import store
+    from valuemodel.data import store
 
     at = AppTest.from_file(APP, default_timeout=60).run().switch_page("views/home.py").run()
     options = at.selectbox(key="product").options
@@ -31,7 +31,7 @@ def test_product_selector_offers_the_portfolio_and_each_product(app_env, demo_en
 
 
 def test_an_empty_database_shows_guidance_not_an_error(engine, monkeypatch):
-    from valuemodel import db
+    from valuemodel.data import db
 
     monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
     db.reset_engine()
@@ -45,7 +45,7 @@ def test_an_empty_database_shows_guidance_not_an_error(engine, monkeypatch):
 
 
 def test_an_unreachable_database_shows_a_calm_message(monkeypatch):
-    from valuemodel import db
+    from valuemodel.data import db
 
     monkeypatch.setenv("DATABASE_URL", "postgresql://nobody:secret@127.0.0.1:1/nothing")
     db.reset_engine()

@@ -16,9 +16,11 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP
 from tests.sql.csvdata import write_folder
-from valuemodel import db, ladder, okr, store
-from valuemodel.importer import import_folder
-from valuemodel.report import build_report, link_strengths
+from valuemodel.core import okr
+from valuemodel.data import db, store
+from valuemodel.data.importer import import_folder
+from valuemodel.data.report import build_report, link_strengths
+from valuemodel.present import ladder
 
 
 def okr_page(product: str | None = None) -> AppTest:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP
-from valuemodel.formatting import money, percent, score
-from valuemodel.report import Period, build_report
+from valuemodel.core.months import Period
+from valuemodel.data.report import build_report
+from valuemodel.present.formats import money, percent, score
 
 PERIOD = Period("2025-01", "2025-12")
 

@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP
-from valuemodel import db
+from valuemodel.data import db
 
 
 def test_the_app_recovers_when_its_connections_are_killed(engine, pg_admin_url, monkeypatch):

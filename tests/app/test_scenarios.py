@@ -1,6 +1,6 @@
 """The Scenarios page through Streamlit's AppTest.
 
-Expected figures come from `valuemodel.scenario` and the formatting functions for the same
+Expected figures come from `valuemodel.core.scenario` and the formatting functions for the same
 baseline, never from the page. Tests that save scenarios use a demo database of their own
 (the shared one is read-only for tests).
 """
@@ -15,9 +15,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP
-from valuemodel import db, store
-from valuemodel import scenario as sc
-from valuemodel.formatting import money
+from valuemodel.core import scenario as sc
+from valuemodel.data import db, store
+from valuemodel.present import scenario_controls as controls_ui
+from valuemodel.present.formats import money
 
 PRODUCT = "ci"
 
@@ -48,12 +49,12 @@ def npv_tile(at: AppTest) -> str:
 
 
 def expected_npv(baseline: sc.Baseline, values: dict[str, float], *, cut: bool = False) -> str:
-    drivers = sc.drivers_from_controls(baseline, values, cut=cut)
+    drivers = controls_ui.drivers_from_controls(baseline, values, cut=cut)
     return money(sc.project(baseline, drivers).headline.npv, baseline.currency, compact=True)
 
 
 def defaults(baseline: sc.Baseline) -> dict[str, float]:
-    return {c.driver: c.default for c in sc.controls(baseline)}
+    return {c.driver: c.default for c in controls_ui.controls(baseline)}
 
 
 # ---------------------------------------------------------------- reading
@@ -129,7 +130,7 @@ def test_a_link_with_nonsense_values_falls_back_to_the_baseline(app_env, demo_en
 
 @pytest.fixture(scope="module")
 def writable_demo_url(make_database: Callable[[], str], demo_csv_dir: Path) -> str:
-    from valuemodel.importer import import_folder
+    from valuemodel.data.importer import import_folder
 
     url = make_database()
     eng = db.create_engine_for(url)

@@ -13,9 +13,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP
-from valuemodel import store
-from valuemodel.formatting import money, months, number, percent
-from valuemodel.report import Period, build_report
+from valuemodel.core.months import Period
+from valuemodel.data import store
+from valuemodel.data.report import build_report
+from valuemodel.present.formats import money, months, number, percent
 
 
 def open_value(product: str | None = None, period: tuple[str, str] | None = None) -> AppTest:
@@ -160,8 +161,8 @@ def test_no_change_is_shown_when_the_previous_period_holds_no_data(app_env, demo
 def portfolio_app(engine, portfolio_folder, monkeypatch):
     """The app on a fresh database holding the PORTFOLIO fixture (hr has no baselines and
     no cost; dm has no event and no cost before 2025)."""
-    from valuemodel import db
-    from valuemodel.importer import import_folder
+    from valuemodel.data import db
+    from valuemodel.data.importer import import_folder
 
     import_folder(engine, portfolio_folder)
     monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
@@ -208,7 +209,7 @@ def test_the_portfolio_fixture_tiles_match_the_report_in_its_currency(portfolio_
 
 
 def test_an_empty_database_shows_guidance_not_an_error(engine, monkeypatch) -> None:
-    from valuemodel import db
+    from valuemodel.data import db
 
     monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
     db.reset_engine()

@@ -4,7 +4,7 @@ Graphviz (WASM) in Chromium, beside the co-movement charts."""
 from __future__ import annotations
 
 from tests.e2e.conftest import screenshot, wait_for_app
-from valuemodel.report import link_strengths
+from valuemodel.data.report import link_strengths
 
 TALL = {"width": 1440, "height": 4400}  # Streamlit scrolls inside the page: grow the window
 

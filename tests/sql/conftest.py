@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 
 from tests.conftest import schema_engine
 from tests.sql.csvdata import PORTFOLIO, write_folder
-from valuemodel import db
-from valuemodel.importer import import_folder
+from valuemodel.data import db
+from valuemodel.data.importer import import_folder
 
 
 @pytest.fixture(scope="module")

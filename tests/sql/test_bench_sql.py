@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import psycopg
 
-from valuemodel import queries
+from valuemodel.data import queries
 
 CSV = (
     b"product_id,user_id,occurred_at,action,succeeded,duration_seconds\n"

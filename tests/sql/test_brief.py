@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from valuemodel.formatting import money, percent
-from valuemodel.report import Period, build_report
+from valuemodel.core.months import Period
+from valuemodel.data.report import build_report
+from valuemodel.present.formats import money, percent
 
 ROOT = Path(__file__).resolve().parents[2]
 PERIOD = Period("2025-01", "2025-12")

@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import sqlalchemy as sa
 
-from valuemodel import store
-from valuemodel.importer import import_contents
+from valuemodel.data import store
+from valuemodel.data.importer import import_contents
 
 PRODUCTS = b"product_id,name,owner_team,eligible_users,launched_on\nci,CI,Dev,10,\n"
 

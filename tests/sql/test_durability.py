@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from valuemodel.demo import write_demo_csv
-from valuemodel.importer import import_folder
+from valuemodel.data.importer import import_folder
+from valuemodel.demo.portfolio import write_demo_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT_QUERIES = tuple(
@@ -76,7 +76,7 @@ def test_a_killed_app_leaves_no_orphan_embedded_server(tmp_path):
         [
             sys.executable,
             "-c",
-            "import time; from valuemodel import db, schema; "
+            "import time; from valuemodel.data import db, schema; "
             "schema.ensure_schema(db.get_engine()); print('ready', flush=True); time.sleep(600)",
         ],
         cwd=ROOT,

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.unit.test_csv_fuzz import VALID, _corrupt
-from valuemodel.importer import ImportRefused, import_contents
+from valuemodel.data.importer import ImportRefused, import_contents
 
 SNAPSHOT = (
     "SELECT * FROM products",

@@ -25,9 +25,12 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from tests.sql.csvdata import write_folder
-from valuemodel import db, heart, metrics, store
-from valuemodel.importer import import_folder
-from valuemodel.report import Period, build_report
+from valuemodel.core import metrics
+from valuemodel.core.months import Period
+from valuemodel.data import db, store
+from valuemodel.data.importer import import_folder
+from valuemodel.data.report import build_report
+from valuemodel.present import heart
 
 HEART: dict[str, list[str]] = {
     "products.csv": [

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from tests.conftest import run_cli
 from tests.sql.csvdata import PORTFOLIO, snapshot, write_folder
-from valuemodel.importer import ImportRefused, import_folder
+from valuemodel.data.importer import ImportRefused, import_folder
 
 SMALL = {
     "products.csv": ["ci,CI Platform,Platform,10,2023-05-01", "hr,HR Self-Service,People,4,"],

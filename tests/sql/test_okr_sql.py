@@ -27,9 +27,10 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from tests.sql.csvdata import write_folder
-from valuemodel import db, metrics, okr, store
-from valuemodel.importer import import_folder
-from valuemodel.report import link_strengths
+from valuemodel.core import metrics, okr
+from valuemodel.data import db, store
+from valuemodel.data.importer import import_folder
+from valuemodel.data.report import link_strengths
 
 CI_USERS = {"01": 1, "02": 3, "03": 2, "04": 4, "05": 2, "06": 1, "07": 0, "08": 1}
 

@@ -12,10 +12,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from tests.sql.csvdata import PORTFOLIO, write_folder
-from valuemodel import db, queries, store
-from valuemodel.importer import import_folder, refresh_all
-from valuemodel.report import Period, ReportError, build_report
-from valuemodel.schema import ensure_schema
+from valuemodel.core.months import Period, ReportError
+from valuemodel.data import db, queries, store
+from valuemodel.data.importer import import_folder, refresh_all
+from valuemodel.data.report import build_report
+from valuemodel.data.schema import ensure_schema
 
 INJECTION = "'; DROP TABLE products; --"
 EXPLAINABLE = re.compile(r"^\s*(SELECT|WITH|INSERT|UPDATE|DELETE)\b", re.IGNORECASE)

@@ -38,7 +38,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from tests.conftest import run_cli as cli
-from valuemodel.report import Period, ReportError, build_report
+from valuemodel.core.months import Period, ReportError
+from valuemodel.data.report import build_report
 
 JAN_TO_APR = Period("2025-01", "2025-04")
 

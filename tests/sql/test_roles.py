@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from valuemodel import db, queries, store
-from valuemodel.importer import import_contents
-from valuemodel.schema import ensure_schema
+from valuemodel.data import db, queries, store
+from valuemodel.data.importer import import_contents
+from valuemodel.data.schema import ensure_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTS = b"product_id,name,owner_team,eligible_users,launched_on\nci,CI,Dev,10,\n"

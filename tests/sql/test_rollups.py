@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from tests.sql.csvdata import snapshot, write_folder
-from valuemodel.importer import import_folder, refresh_all
+from valuemodel.data.importer import import_folder, refresh_all
 
 # Each rollup, and the same figures aggregated straight from the raw tables, with the
 # columns in the rollup table's order. Months and days are UTC.

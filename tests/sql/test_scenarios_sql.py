@@ -14,10 +14,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from tests.sql.csvdata import write_folder
-from valuemodel import db, store
-from valuemodel import scenario as sc
-from valuemodel.importer import import_folder
-from valuemodel.report import Period, build_report
+from valuemodel.core import scenario as sc
+from valuemodel.core.months import Period
+from valuemodel.data import db, store
+from valuemodel.data.importer import import_folder
+from valuemodel.data.report import build_report
 
 # Window: 2025-10..2025-12 (month_to 2025-12). September and January lie outside it.
 FOLDER: dict[str, list[str]] = {
@@ -276,7 +277,7 @@ def cli_on(scenario_engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def test_the_cli_prints_the_headline_figures_and_bands_as_json(cli_on, scenario_engine, capsys):
     import json
 
-    from valuemodel.cli import main
+    from valuemodel.cli.main import main
 
     argv = ["scenario", "--product", "ci", "--to", "2025-12", "--set", "team_fte=3"]
     assert main([*argv, "--set", "adoption_target=0.5", "--format", "json"]) == 0
@@ -305,7 +306,7 @@ def test_the_cli_prints_the_headline_figures_and_bands_as_json(cli_on, scenario_
 def test_the_cli_models_a_cut(cli_on, capsys):
     import json
 
-    from valuemodel.cli import main
+    from valuemodel.cli.main import main
 
     assert (
         main(["scenario", "--product", "ci", "--to", "2025-12", "--cut", "--format", "json"]) == 0
@@ -328,7 +329,7 @@ def test_the_cli_models_a_cut(cli_on, capsys):
     ],
 )
 def test_the_cli_refuses_bad_input_with_one_line(cli_on, capsys, argv, reason):
-    from valuemodel.cli import main
+    from valuemodel.cli.main import main
 
     assert main(["scenario", *argv]) == 1
     err = capsys.readouterr().err.strip()

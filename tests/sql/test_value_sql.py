@@ -30,9 +30,11 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from tests.sql.csvdata import PORTFOLIO
-from valuemodel import queries, store, value
-from valuemodel.importer import import_contents, import_folder
-from valuemodel.report import Period, build_report
+from valuemodel.core.months import Period
+from valuemodel.data import queries, store
+from valuemodel.data.importer import import_contents, import_folder
+from valuemodel.data.report import build_report
+from valuemodel.present import value
 
 PROJECT = Path(__file__).resolve().parents[2]
 JAN_TO_APR = Period("2025-01", "2025-04")

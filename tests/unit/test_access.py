@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from valuemodel.access import is_editor, parse_editors
+from valuemodel.core.access import is_editor, parse_editors
 
 
 def test_an_editor_listed_by_address_may_edit_case_insensitively():

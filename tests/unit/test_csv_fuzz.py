@@ -10,7 +10,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from valuemodel.csvcheck import StoredKeys, validate
+from valuemodel.core.csvcheck import StoredKeys, validate
 
 VALID = {
     "products.csv": (

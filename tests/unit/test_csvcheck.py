@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from valuemodel.csvcheck import StoredKeys, Validation, validate
+from valuemodel.core.csvcheck import StoredKeys, Validation, validate
 
 PRODUCTS_HEADER = "product_id,name,owner_team,eligible_users,launched_on"
 EVENTS_HEADER = "product_id,user_id,occurred_at,action,succeeded,duration_seconds"

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from valuemodel.csvcheck import StoredKeys, validate
-from valuemodel.demo import last_complete_month, write_demo_csv
+from valuemodel.core.csvcheck import StoredKeys, validate
+from valuemodel.demo.portfolio import last_complete_month, write_demo_csv
 
 EVENTS = 20_000
 END_MONTH = "2025-06"

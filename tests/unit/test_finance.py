@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from valuemodel.finance import monthly_rate, payback_periods, present_value, roi
+from valuemodel.core.finance import monthly_rate, payback_periods, present_value, roi
 
 money = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 positive_money = st.floats(min_value=0.01, max_value=1e6, allow_nan=False, allow_infinity=False)

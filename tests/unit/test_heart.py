@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from valuemodel import heart, metrics
-from valuemodel.contract import HEART_DIMENSIONS
+from valuemodel.core import metrics
+from valuemodel.core.contract import HEART_DIMENSIONS
+from valuemodel.present import heart
 
 GOAL_COLUMNS = ["product_id", "dimension", "role", "goal", "signal", "metric", "target"]
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from valuemodel import ladder
-from valuemodel.ladder import (
+from valuemodel.present import ladder
+from valuemodel.present.ladder import (
     dot_text,
     heart_value_text,
     kr_digits,

@@ -9,9 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from valuemodel import formatting
-from valuemodel.contract import HEART_DIMENSIONS
-from valuemodel.metrics import (
+from valuemodel.core.contract import HEART_DIMENSIONS
+from valuemodel.core.metrics import (
     buyer_figures,
     heart_index,
     heart_score,
@@ -19,6 +18,7 @@ from valuemodel.metrics import (
     monthly_values,
     user_figures,
 )
+from valuemodel.present import formats as formatting
 
 # ---------------------------------------------------------------- HEART scores
 
@@ -325,7 +325,7 @@ def test_missing_values_are_shown_as_an_em_dash(render, missing) -> None:  # typ
 
 
 def test_a_score_is_never_rounded_up_to_a_met_goal():
-    from valuemodel.formatting import score
+    from valuemodel.present.formats import score
 
     assert score(99.6) == "99"
     assert score(100.0) == "100"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from valuemodel.okr import NOT_ENOUGH, kr_progress, link_strength
+from valuemodel.core.okr import NOT_ENOUGH, kr_progress, link_strength
 
 
 def monthly(first: str, values: list[float]) -> pd.Series:

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from valuemodel import okr
-from valuemodel.okr import (
+from valuemodel.core import okr
+from valuemodel.core.okr import (
     ACHIEVED,
     BEHIND,
     NOT_ENOUGH,

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from valuemodel import finance
-from valuemodel import scenario as sc
+from valuemodel.core import finance
+from valuemodel.core import scenario as sc
+from valuemodel.present import scenario_controls as controls_ui
 
 MONTHS = pd.to_datetime(["2025-10-01", "2025-11-01", "2025-12-01"])
 counts = st.integers(min_value=0, max_value=3_000)
@@ -439,13 +440,13 @@ def test_empty_long_or_control_character_names_are_refused(name: str) -> None:
 
 @given(baselines())
 def test_sliders_at_their_defaults_are_the_baseline_exactly(baseline: sc.Baseline) -> None:
-    defaults = {c.driver: c.default for c in sc.controls(baseline)}
-    assert sc.drivers_from_controls(baseline, defaults) == sc.baseline_drivers(baseline)
+    defaults = {c.driver: c.default for c in controls_ui.controls(baseline)}
+    assert controls_ui.drivers_from_controls(baseline, defaults) == sc.baseline_drivers(baseline)
 
 
 @given(baselines())
 def test_every_slider_default_lies_on_its_range(baseline: sc.Baseline) -> None:
-    for control in sc.controls(baseline):
+    for control in controls_ui.controls(baseline):
         assert control.minimum <= control.default <= control.maximum, control.driver
         assert control.step > 0
 
@@ -455,33 +456,33 @@ def test_slider_values_survive_the_url_and_a_save(
     baseline: sc.Baseline, data: st.DataObject
 ) -> None:
     values = {}
-    for control in sc.controls(baseline):
+    for control in controls_ui.controls(baseline):
         steps = round((control.maximum - control.minimum) / control.step)
-        values[control.driver] = sc.snap_control(
+        values[control.driver] = controls_ui.snap_control(
             control, control.minimum + data.draw(st.integers(0, steps)) * control.step
         )
     cut = data.draw(st.booleans())
-    params = sc.url_params(baseline, values, cut)
-    from_url, cut_again = sc.values_from_url(baseline, params)
+    params = controls_ui.url_params(baseline, values, cut)
+    from_url, cut_again = controls_ui.values_from_url(baseline, params)
     assert cut_again == cut
-    defaults = {c.driver: c.default for c in sc.controls(baseline)}
+    defaults = {c.driver: c.default for c in controls_ui.controls(baseline)}
     assert {**defaults, **from_url} == pytest.approx(values)
     # a save stores drivers; loading them puts every slider back where it was
-    drivers = sc.drivers_from_controls(baseline, values, cut=cut)
-    assert sc.controls_from_drivers(baseline, drivers) == pytest.approx(values)
+    drivers = controls_ui.drivers_from_controls(baseline, values, cut=cut)
+    assert controls_ui.controls_from_drivers(baseline, drivers) == pytest.approx(values)
 
 
 def test_the_url_holds_only_what_differs_from_the_baseline() -> None:
     baseline = example_baseline()
-    defaults = {c.driver: c.default for c in sc.controls(baseline)}
-    assert sc.url_params(baseline, defaults, cut=False) == {}
-    params = sc.url_params(baseline, {**defaults, "team_fte": 4.0}, cut=True)
+    defaults = {c.driver: c.default for c in controls_ui.controls(baseline)}
+    assert controls_ui.url_params(baseline, defaults, cut=False) == {}
+    params = controls_ui.url_params(baseline, {**defaults, "team_fte": 4.0}, cut=True)
     assert params == {"s_fte": "4", "s_cut": "1"}
 
 
 def test_unreadable_url_values_are_ignored_and_out_of_range_ones_clamped() -> None:
     baseline = example_baseline()
-    values, cut = sc.values_from_url(
+    values, cut = controls_ui.values_from_url(
         baseline, {"s_fte": "lots", "s_adoption": "250", "s_minutes": "inf", "s_cut": "0"}
     )
     assert values == {"adoption_target": 100.0}
@@ -489,13 +490,13 @@ def test_unreadable_url_values_are_ignored_and_out_of_range_ones_clamped() -> No
 
 
 def test_nice_steps_cut_a_range_into_about_two_hundred_steps() -> None:
-    assert sc.nice_step(20_000) == 100
-    assert sc.nice_step(1_000) == 5
-    assert sc.nice_step(0) == 1
+    assert controls_ui.nice_step(20_000) == 100
+    assert controls_ui.nice_step(1_000) == 5
+    assert controls_ui.nice_step(0) == 1
 
 
 def test_no_slider_move_is_needed_to_reach_the_baseline_after_loading_it() -> None:
     baseline = example_baseline()
-    assert sc.controls_from_drivers(baseline, sc.baseline_drivers(baseline)) == {
-        c.driver: c.default for c in sc.controls(baseline)
+    assert controls_ui.controls_from_drivers(baseline, sc.baseline_drivers(baseline)) == {
+        c.driver: c.default for c in controls_ui.controls(baseline)
     }

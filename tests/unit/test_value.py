@@ -1,4 +1,4 @@
-"""The Value and Data pages' pure model (valuemodel.value): flows reshaped for charts,
+"""The Value and Data pages' pure model (valuemodel.present.value): flows reshaped for charts,
 tiles, the ledger, the quarterly cash flow, and the Data page's validation helpers."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from valuemodel import finance, value
+from valuemodel.core import csvcheck, finance
+from valuemodel.present import value
 
 # ---------------------------------------------------------------- helpers
 
@@ -409,7 +410,7 @@ def test_assumption_values_are_stored_as_short_text() -> None:
 
 
 def test_valid_assumptions_have_no_problems() -> None:
-    assert value.assumption_problems(value.assumption_values(95.5, "USD", 0.08)) == {}
+    assert csvcheck.assumption_problems(value.assumption_values(95.5, "USD", 0.08)) == {}
 
 
 @pytest.mark.parametrize(
@@ -424,13 +425,14 @@ def test_valid_assumptions_have_no_problems() -> None:
     ],
 )
 def test_assumptions_that_break_the_import_rules_are_refused(key, text, words) -> None:
-    problems = value.assumption_problems({key: text})
+    problems = csvcheck.assumption_problems({key: text})
     assert list(problems) == [key]
     assert words in problems[key]
 
 
 def test_an_unknown_assumption_key_is_refused() -> None:
-    assert "not a global assumption" in value.assumption_problems({"tax_rate": "0.2"})["tax_rate"]
+    problems = csvcheck.assumption_problems({"tax_rate": "0.2"})
+    assert "not a global assumption" in problems["tax_rate"]
 
 
 def test_import_problems_become_a_table_of_file_line_column_reason() -> None:

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from valuemodel.contract import FILES_BY_NAME
+from valuemodel.core.contract import FILES_BY_NAME
 
 REFERENCE_EVENTS = 1_000_000
 WINDOW_MONTHS = 24

@@ -17,11 +17,12 @@ from pathlib import Path
 
 import sqlalchemy.exc
 
-from valuemodel import db
-from valuemodel.formatting import money, months, nps, number, percent
-from valuemodel.importer import ImportRefused, import_folder, refresh_all
-from valuemodel.report import ReportError, build_report, default_period, parse_period
-from valuemodel.schema import ensure_schema, latest_version
+from valuemodel.core.months import ReportError, default_period, parse_period
+from valuemodel.data import assemble, db
+from valuemodel.data.importer import ImportRefused, import_folder, refresh_all
+from valuemodel.data.report import build_report
+from valuemodel.data.schema import ensure_schema, latest_version
+from valuemodel.present.formats import money, months, nps, number, percent
 
 
 def _say(message: str) -> None:
@@ -38,7 +39,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_roles(args: argparse.Namespace) -> int:
-    from valuemodel import queries
+    from valuemodel.data import queries
 
     engine = db.get_engine()
     ensure_schema(engine)
@@ -52,7 +53,7 @@ def cmd_roles(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from valuemodel.demo import write_demo_csv
+    from valuemodel.demo.portfolio import write_demo_csv
 
     engine = db.get_engine()
     ensure_schema(engine)
@@ -85,7 +86,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from valuemodel import store
+    from valuemodel.data import store
 
     engine = db.get_engine()
     ensure_schema(engine)
@@ -103,7 +104,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from valuemodel import brief
+    from valuemodel.present import brief
 
     engine = db.get_engine()
     ensure_schema(engine)
@@ -113,7 +114,10 @@ def cmd_brief(args: argparse.Namespace) -> int:
         raise ReportError(f"--out {out} must end in .pdf or .png")
     if not out.parent.exists():
         raise ReportError(f"--out: the folder {out.parent} does not exist")
-    content = brief.gather(engine, period, args.product, today=dt.datetime.now(dt.UTC).date())
+    content = brief.compose(
+        assemble.brief_inputs(engine, period, args.product),
+        today=dt.datetime.now(dt.UTC).date(),
+    )
     pdf = brief.render_pdf(content)
     out.write_bytes(pdf if out.suffix.lower() == ".pdf" else brief.render_png(pdf))
     _say(f"Wrote {out} ({out.stat().st_size // 1024:,} KB).")
@@ -204,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--out", required=True, help="FILE.pdf (or FILE.png)")
     brief.set_defaults(func=cmd_brief)
 
-    from valuemodel import scenario_cli
+    from valuemodel.cli import scenario as scenario_cli
 
     scenario_cli.register(sub)
     return parser

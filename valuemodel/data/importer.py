@@ -15,9 +15,9 @@ from pathlib import Path
 
 from sqlalchemy.engine import Connection, Engine
 
-from valuemodel import queries
-from valuemodel.csvcheck import StoredKeys, Validation, file_problem, validate
-from valuemodel.schema import ensure_schema
+from valuemodel.core.csvcheck import StoredKeys, Validation, file_problem, validate
+from valuemodel.data import queries
+from valuemodel.data.schema import ensure_schema
 
 Progress = Callable[[str], None]
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024

@@ -14,12 +14,11 @@ from pathlib import Path
 
 import altair as alt
 import pandas as pd
-from sqlalchemy.engine import Engine
 
-from valuemodel import charts, store, value
-from valuemodel.contract import HEART_DIMENSIONS
-from valuemodel.formatting import MISSING, money, months, nps, number, percent, score
-from valuemodel.report import Period, build_report
+from valuemodel.core.brief_inputs import BriefInputs
+from valuemodel.core.contract import HEART_DIMENSIONS
+from valuemodel.present import charts, value
+from valuemodel.present.formats import MISSING, money, months, nps, number, percent, score
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 DIMENSION_NAMES = {
@@ -103,17 +102,17 @@ def _png(chart: alt.TopLevelMixin, width: int) -> bytes:
     return bytes(vl_convert.vegalite_to_png(vl_spec=spec, scale=2))
 
 
-def gather(engine: Engine, period: Period, product_id: str | None, *, today: dt.date) -> Brief:
-    """Read and compute everything the brief shows for one product or the portfolio."""
-    report = build_report(engine, period, product_id)
+def compose(inputs: BriefInputs, *, today: dt.date) -> Brief:
+    """Everything the brief shows for one product or the portfolio, from fetched inputs."""
+    report, period, product_id = inputs.report, inputs.period, inputs.product_id
     currency = str(report["currency"])
-    assumptions = store.fetch_assumptions(engine)
-    products = store.fetch_products(engine, product_id)
-    months_frame = store.fetch_product_months(engine, period.first, period.last, product_id)
+    assumptions = inputs.assumptions
+    products = inputs.products
+    months_frame = inputs.months_frame
     flows = value.selection_flows(months_frame, assumptions.loaded_hourly_cost)
     buyer = value.buyer_of(report, product_id)
     ledger = value.baseline_ledger(
-        store.fetch_baseline_ledger(engine, period.first, period.last, product_id),
+        inputs.ledger_rows,
         assumptions.loaded_hourly_cost,
     ).sort_values("risk_adjusted_savings", ascending=False)
 
@@ -194,8 +193,8 @@ def gather(engine: Engine, period: Period, product_id: str | None, *, today: dt.
             )
         )
 
-    last = store.fetch_last_import(engine)
-    span = store.fetch_data_months(engine)
+    last = inputs.last_import
+    span = inputs.data_months
     freshness = (
         f"Data: usage events {span[0]} to {span[1]}" if span else "Data: no usage events yet"
     ) + (f"; last import {pd.Timestamp(last['imported_at']):%d %b %Y}." if last else ".")

@@ -1,28 +1,4 @@
--- Schema migrations, applied in order by valuemodel.schema.ensure_schema().
 -- A migration is never edited after it has shipped: add a new one instead.
-
--- name: schema_bootstrap
--- The table that records which migrations a database has.
-CREATE TABLE IF NOT EXISTS schema_migrations (
-    version    integer PRIMARY KEY,
-    applied_at timestamptz NOT NULL DEFAULT now()
-);
-
--- name: schema_lock
--- Serialize concurrent upgrades (the app and a CLI starting together).
-SELECT pg_advisory_xact_lock(7265010);
-
--- name: schema_table_exists
--- Whether the migrations table exists (checked without writing, for read-only roles).
-SELECT to_regclass('schema_migrations') IS NOT NULL;
-
--- name: schema_applied_versions
--- Versions already applied.
-SELECT version FROM schema_migrations ORDER BY version;
-
--- name: schema_record_version
--- Record one applied migration.
-INSERT INTO schema_migrations (version) VALUES (:version);
 
 -- name: migration_001
 -- Base tables with the natural keys of the CSV contract, rollups and the import log.
@@ -173,21 +149,3 @@ CREATE TABLE import_log (
     source      text NOT NULL,
     files       jsonb NOT NULL
 );
-
--- name: migration_003
--- Per product and month: active users, active days and users retained from the month before, so pages read a few hundred rows instead of joining every user-month.
-CREATE TABLE rollup_product_month (
-    product_id     text NOT NULL,
-    month          date NOT NULL,
-    active_users   integer NOT NULL,
-    active_days    integer NOT NULL,
-    retained_users integer NOT NULL,
-    PRIMARY KEY (product_id, month)
-);
-INSERT INTO rollup_product_month (product_id, month, active_users, active_days, retained_users)
-SELECT cur.product_id, cur.month, count(*), sum(cur.active_days), count(prev.user_id)
-FROM rollup_user_month cur
-LEFT JOIN rollup_user_month prev
-  ON prev.product_id = cur.product_id AND prev.user_id = cur.user_id
- AND prev.month = (cur.month - interval '1 month')::date
-GROUP BY 1, 2;

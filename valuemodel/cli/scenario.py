@@ -14,9 +14,9 @@ import json
 import math
 import re
 
-from valuemodel import scenario
-from valuemodel.formatting import money, months, percent
-from valuemodel.report import ReportError, default_period
+from valuemodel.core import scenario
+from valuemodel.core.months import ReportError, default_period
+from valuemodel.present.formats import money, months, percent
 
 MAX_DRAWS = 200_000
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -68,8 +68,8 @@ def parse_assignments(items: list[str]) -> dict[str, str]:
 
 
 def cmd_scenario(args: argparse.Namespace) -> int:
-    from valuemodel import db, store
-    from valuemodel.schema import ensure_schema
+    from valuemodel.data import db, store
+    from valuemodel.data.schema import ensure_schema
 
     if not 1 <= args.draws <= MAX_DRAWS:
         raise ReportError(f"--draws must be between 1 and {MAX_DRAWS:,}")

@@ -10,13 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from valuemodel.contract import (
+from valuemodel.core.contract import (
+    ASSUMPTION_KEYS,
     CURRENCIES,
     FILES,
     FILES_BY_NAME,
@@ -543,3 +544,17 @@ def validate(contents: dict[str, bytes], stored: StoredKeys) -> Validation:
     check_references(parsed_files, stored, result, refused)
     result.files = parsed_files
     return result
+
+
+def assumption_problems(values: Mapping[str, str]) -> dict[str, str]:
+    """Why each value is refused (key -> reason), using the import's own rules; empty when
+    every value is acceptable. Unknown keys are refused too."""
+    problems: dict[str, str] = {}
+    for key, value in values.items():
+        if key not in ASSUMPTION_KEYS:
+            problems[key] = f"{key!r} is not a global assumption ({', '.join(ASSUMPTION_KEYS)})"
+            continue
+        reason = assumption_problem(key, value)
+        if reason:
+            problems[key] = reason
+    return problems

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy.engine import Engine
 
-from valuemodel import queries
+from valuemodel.data import queries
 
 _MIGRATION = re.compile(r"^migration_(\d{3})$")
 

@@ -10,9 +10,9 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
-from valuemodel import charts
-from valuemodel.formatting import MISSING, money, percent, score
-from valuemodel.heart_charts import styled
+from valuemodel.present import charts
+from valuemodel.present.formats import MISSING, money, percent, score
+from valuemodel.present.heart_charts import styled
 
 EVIDENCE_LABELS = {
     "causal": "Causal (tested)",

@@ -211,3 +211,21 @@ TARGET_RANGES: dict[str, tuple[float, float, str]] = {
     "retention": (0.0, 1.0, "a fraction between 0 and 1 (write 0.85 for 85%)"),
     "task_success": (0.0, 1.0, "a fraction between 0 and 1 (write 0.95 for 95%)"),
 }
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Global assumptions: hourly cost (money per hour), ISO currency code, annual rate."""
+
+    loaded_hourly_cost: float
+    currency: str
+    discount_rate: float
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, str]) -> Assumptions:
+        merged = {**DEFAULT_ASSUMPTIONS, **values}
+        return cls(
+            loaded_hourly_cost=float(merged["loaded_hourly_cost"]),
+            currency=merged["currency"],
+            discount_rate=float(merged["discount_rate"]),
+        )

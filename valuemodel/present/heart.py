@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from valuemodel import formatting, metrics
-from valuemodel.contract import HEART_DIMENSIONS
+from valuemodel.core import metrics
+from valuemodel.core.contract import HEART_DIMENSIONS
+from valuemodel.present import formats as formatting
 
 DIMENSION_LABELS = {
     "happiness": "Happiness",

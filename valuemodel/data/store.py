@@ -6,31 +6,11 @@ no raw events ever leave PostgreSQL. Months are passed as 'YYYY-MM' strings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from valuemodel import queries
-from valuemodel.contract import DEFAULT_ASSUMPTIONS
-
-
-@dataclass(frozen=True)
-class Assumptions:
-    """Global assumptions: hourly cost (money per hour), ISO currency code, annual rate."""
-
-    loaded_hourly_cost: float
-    currency: str
-    discount_rate: float
-
-    @classmethod
-    def from_mapping(cls, values: dict[str, str]) -> Assumptions:
-        merged = {**DEFAULT_ASSUMPTIONS, **values}
-        return cls(
-            loaded_hourly_cost=float(merged["loaded_hourly_cost"]),
-            currency=merged["currency"],
-            discount_rate=float(merged["discount_rate"]),
-        )
+from valuemodel.core.contract import Assumptions
+from valuemodel.data import queries
 
 
 def first_of_month(month: str) -> str:
@@ -256,7 +236,7 @@ def save_assumptions(engine: Engine, values: dict[str, str]) -> list[str]:
     Raises AssumptionsRefused, writing nothing, when any value breaks the import's rules.
     Returns the keys whose stored value changed (updated_at moves only for those).
     """
-    from valuemodel.value import assumption_problems
+    from valuemodel.core.csvcheck import assumption_problems
 
     problems = assumption_problems(values)
     if problems:
@@ -290,7 +270,7 @@ def fetch_scenario_baseline_frames(
 
     Returns (months, actions); see `valuemodel.scenario.build_baseline` for the columns.
     """
-    from valuemodel.scenario import baseline_window
+    from valuemodel.core.scenario import baseline_window
 
     window = baseline_window(month_to)
     binds = {
@@ -309,7 +289,7 @@ def fetch_scenario_baseline(  # type: ignore[no-untyped-def]
     """The scenario baseline (`valuemodel.scenario.Baseline`) of one product from its
     three complete months ending `month_to`, valued with `assumptions` (the stored ones
     when None). LookupError for an unknown product."""
-    from valuemodel.scenario import build_baseline
+    from valuemodel.core.scenario import build_baseline
 
     products = fetch_products(engine, product_id)
     if products.empty:
@@ -352,7 +332,7 @@ def save_scenario(
     """
     import json
 
-    from valuemodel.scenario import AUTHOR_MAX, NAME_MAX, clean_label
+    from valuemodel.core.scenario import AUTHOR_MAX, NAME_MAX, clean_label
 
     binds = {
         "product_id": product_id,
@@ -373,7 +353,7 @@ def save_scenario(
 
 def rename_scenario(engine: Engine, *, product_id: str, scenario_id: int, new_name: str) -> None:
     """Rename a saved scenario; ScenarioConflict when the name is taken or the row is gone."""
-    from valuemodel.scenario import NAME_MAX, clean_label
+    from valuemodel.core.scenario import NAME_MAX, clean_label
 
     name = clean_label(new_name, "scenario name", NAME_MAX)
     with engine.begin() as conn:

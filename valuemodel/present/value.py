@@ -23,10 +23,9 @@ import altair as alt
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from valuemodel import charts, metrics
-from valuemodel.contract import ASSUMPTION_KEYS
-from valuemodel.csvcheck import assumption_problem
-from valuemodel.formatting import MISSING, money, months, number, percent
+from valuemodel.core import metrics
+from valuemodel.present import charts
+from valuemodel.present.formats import MISSING, money, months, number, percent
 
 SAVINGS = "Risk-adjusted savings"
 GROSS = "Gross savings"
@@ -630,20 +629,6 @@ def assumption_values(
         "currency": currency.strip().upper(),
         "discount_rate": number_text(discount_rate),
     }
-
-
-def assumption_problems(values: Mapping[str, str]) -> dict[str, str]:
-    """Why each value is refused (key -> reason), using the import's own rules; empty when
-    every value is acceptable. Unknown keys are refused too."""
-    problems: dict[str, str] = {}
-    for key, value in values.items():
-        if key not in ASSUMPTION_KEYS:
-            problems[key] = f"{key!r} is not a global assumption ({', '.join(ASSUMPTION_KEYS)})"
-            continue
-        reason = assumption_problem(key, value)
-        if reason:
-            problems[key] = reason
-    return problems
 
 
 _PROBLEM = re.compile(r"^(?P<file>[^:]+?):(?P<line>\d+): (?P<column>[^:]*): (?P<reason>.*)$", re.S)

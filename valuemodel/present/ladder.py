@@ -20,9 +20,9 @@ from collections.abc import Iterable, Mapping
 import altair as alt
 import pandas as pd
 
-from valuemodel import charts
-from valuemodel.contract import OBJECTIVE_LEVELS
-from valuemodel.formatting import MISSING, money, nps, number, percent
+from valuemodel.core.contract import OBJECTIVE_LEVELS
+from valuemodel.present import charts
+from valuemodel.present.formats import MISSING, money, nps, number, percent
 
 METRIC_LABELS = {
     "happiness": "Happiness (NPS)",

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 _NAME = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$", re.MULTILINE)
 
 
 @cache
 def _blocks() -> dict[str, str]:
     blocks: dict[str, str] = {}
-    for path in sorted(SQL_DIR.glob("*.sql")):
+    for path in sorted(SQL_DIR.rglob("*.sql")):
         text = path.read_text(encoding="utf-8")
         matches = list(_NAME.finditer(text))
         for i, match in enumerate(matches):

@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from valuemodel import finance
-from valuemodel.contract import HEART_DIMENSIONS
+from valuemodel.core import finance
+from valuemodel.core.contract import HEART_DIMENSIONS
 
 SCORE_FLOORS = {"happiness": -100.0}
 
@@ -163,29 +163,14 @@ def none_if_nan(value: float | None) -> float | None:
     return float(value)
 
 
-def month_range(first: str, last: str) -> list[str]:
-    """Every month from `first` to `last` inclusive, as YYYY-MM strings."""
-    periods = pd.period_range(first, last, freq="M")
-    return [str(p) for p in periods]
-
-
-def previous_period(first: str, last: str) -> tuple[str, str]:
-    """The period of equal length that ends the month before `first`."""
-    months = len(month_range(first, last))
-    start = pd.Period(first, freq="M")
-    return str(start - months), str(start - 1)
-
-
 __all__ = [
     "BuyerFigures",
     "UserFigures",
     "buyer_figures",
     "heart_index",
     "heart_score",
-    "month_range",
     "monthly_flows",
     "monthly_values",
     "none_if_nan",
-    "previous_period",
     "user_figures",
 ]

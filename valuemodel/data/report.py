@@ -6,62 +6,13 @@ modules; the pages show the same numbers because they call the same functions.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from dataclasses import dataclass
-
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from valuemodel import metrics, okr, store
-from valuemodel.contract import HEART_DIMENSIONS
-
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-
-class ReportError(ValueError):
-    """The request cannot be answered (bad period, unknown product); the message says why."""
-
-
-@dataclass(frozen=True)
-class Period:
-    """An inclusive range of calendar months, 'YYYY-MM'."""
-
-    first: str
-    last: str
-
-    @property
-    def months(self) -> list[str]:
-        return metrics.month_range(self.first, self.last)
-
-    def previous(self) -> Period:
-        return Period(*metrics.previous_period(self.first, self.last))
-
-
-def parse_period(first: str, last: str) -> Period:
-    """Validate two 'YYYY-MM' strings into a Period; ReportError says what is wrong."""
-    for label, value in (("--from", first), ("--to", last)):
-        if not _MONTH.match(value or ""):
-            raise ReportError(f"{label} {value!r} is not a month; write it as YYYY-MM")
-    if first > last:
-        raise ReportError(f"the period starts ({first}) after it ends ({last})")
-    if len(metrics.month_range(first, last)) > 240:
-        raise ReportError("the period is longer than 20 years; choose a shorter one")
-    return Period(first, last)
-
-
-def last_complete_month(today: dt.date) -> str:
-    """The calendar month before `today`'s month, 'YYYY-MM'."""
-    return str(pd.Period(today, freq="M") - 1)
-
-
-def default_period(data_months: tuple[str, str] | None, today: dt.date) -> Period:
-    """The last 12 complete months of data: ending at the latest complete month with data."""
-    last = last_complete_month(today)
-    if data_months is not None and data_months[1] < last:
-        last = data_months[1]
-    first = str(pd.Period(last, freq="M") - 11)
-    return Period(first, last)
+from valuemodel.core import metrics, okr
+from valuemodel.core.contract import HEART_DIMENSIONS
+from valuemodel.core.months import Period, ReportError
+from valuemodel.data import store
 
 
 def link_history(engine: Engine, product_id: str | None) -> pd.DataFrame:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from valuemodel import charts, formatting, heart
-from valuemodel.contract import HEART_DIMENSIONS
+from valuemodel.core.contract import HEART_DIMENSIONS
+from valuemodel.present import charts, heart
+from valuemodel.present import formats as formatting
 
 MONTH_AXIS = alt.Axis(format="%b %Y", labelAngle=0, title=None, tickCount="month")
 BAR_MONTH_AXIS = alt.Axis(labelAngle=0, title=None, labelOverlap=True)

@@ -1,0 +1,3 @@
+"""Presentation: number formats, sentences, tables and Altair charts.
+
+No streamlit, no sqlalchemy."""
