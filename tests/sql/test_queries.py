@@ -190,7 +190,7 @@ def test_last_import_names_the_folder_and_its_row_counts(
 ) -> None:
     last = store.fetch_last_import(portfolio_engine)
     assert last is not None
-    assert last["source"] == str(portfolio_folder)
+    assert last["source"] == f"folder {portfolio_folder.name}"
     assert last["files"]["usage_events.csv"] == len(PORTFOLIO["usage_events.csv"])  # type: ignore[index]
 
 
