@@ -148,6 +148,7 @@ def refresh_touched(conn: Connection) -> int:
             "refresh_rollup_user_day",
             "refresh_rollup_user_month",
             "refresh_rollup_product_month",
+            "refresh_rollup_lifecycle",  # lifecycle and cohorts: after user_month
             "refresh_rollup_action_month",
             "refresh_rollup_survey_month",
         ):
