@@ -20,6 +20,10 @@ from valuemodel.data.importer import ImportRefused, ImportResult, import_folder
 from valuemodel.present import value
 
 
+class UploadRefused(ImportRefused):
+    """Refused before validation (rights, repeated names, size): plain sentences."""
+
+
 class Upload(Protocol):
     """What Streamlit's UploadedFile offers (a name, a size and a readable stream)."""
 
@@ -58,7 +62,7 @@ def import_uploads(
     """Check, spool to disk and import `uploads`; ImportRefused (nothing written) otherwise."""
     problems = upload_problems(can_edit, reason, uploads)
     if problems:
-        raise ImportRefused(problems)
+        raise UploadRefused(problems)
     with tempfile.TemporaryDirectory(prefix="valuedash-upload-") as scratch:
         folder = Path(scratch)
         for upload in uploads:

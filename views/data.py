@@ -177,6 +177,11 @@ if st.button(
                 progress=status.write,
             )
             status.update(label="Imported", state="complete")
+    except imports.UploadRefused as refused:
+        st.error(
+            "Nothing was imported: " + " ".join(value.markdown_text(x) for x in refused.lines),
+            icon=":material/error:",
+        )
     except ImportRefused as refused:
         st.error(
             f"Nothing was imported: {refused.count:,} problem(s) to fix. Each row names "

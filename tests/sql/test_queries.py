@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from tests.sql.csvdata import PORTFOLIO, write_folder
 from valuemodel.core.months import Period, ReportError
 from valuemodel.data import db, queries, store
-from valuemodel.data.importer import import_folder, refresh_all
+from valuemodel.data.importer import delete_product, import_folder, refresh_all
 from valuemodel.data.report import build_report
 from valuemodel.data.schema import ensure_schema
 
@@ -67,6 +67,8 @@ def exercised(
         store.fetch_data_months(engine)
         store.fetch_coverage(engine)
         store.fetch_last_import(engine)
+        import_folder(engine, folder, replace_months=True)
+        delete_product(engine, "ci")
     engine.dispose()
     yield used
 
