@@ -233,6 +233,9 @@ def build_parser() -> argparse.ArgumentParser:
     from valuemodel.cli import scenario as scenario_cli
 
     scenario_cli.register(sub)
+    from valuemodel.cli import plan as plan_cli
+
+    plan_cli.register(sub)
     return parser
 
 

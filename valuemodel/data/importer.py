@@ -115,6 +115,9 @@ def import_contents(
         with raw.cursor() as cursor:
             for parsed in checked.files:
                 table = parsed.spec.table
+                if f"stage_{table}" in queries.names():
+                    # Files added later keep their staging table beside their own queries.
+                    conn.exec_driver_sql(queries.sql(f"stage_{table}"))
                 say(f"Loading {parsed.spec.name} ({parsed.rows:,} rows)...")
                 with cursor.copy(queries.sql(f"copy_{table}")) as copy:
                     data = parsed.copy_text.encode("utf-8")
