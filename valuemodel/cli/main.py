@@ -236,6 +236,9 @@ def build_parser() -> argparse.ArgumentParser:
     from valuemodel.cli import plan as plan_cli
 
     plan_cli.register(sub)
+    from valuemodel.cli import review as review_cli
+
+    review_cli.register(sub)
     return parser
 
 
