@@ -118,8 +118,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from valuemodel.data import store
 
-    engine = db.get_engine()
-    ensure_schema(engine)
+    ensure_schema(db.get_engine())
+    engine = db.get_read_engine()  # DATABASE_READ_URL (a replica) when set
     if args.month_from and args.month_to:
         period = parse_period(args.month_from, args.month_to)
     else:
@@ -136,8 +136,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_brief(args: argparse.Namespace) -> int:
     from valuemodel.present import brief
 
-    engine = db.get_engine()
-    ensure_schema(engine)
+    ensure_schema(db.get_engine())
+    engine = db.get_read_engine()  # DATABASE_READ_URL (a replica) when set
     period = parse_period(args.month_from, args.month_to)
     out = Path(args.out)
     if out.suffix.lower() not in (".pdf", ".png"):
@@ -267,6 +267,9 @@ def build_parser() -> argparse.ArgumentParser:
     from valuemodel.cli import plan as plan_cli
 
     plan_cli.register(sub)
+    from valuemodel.cli import review as review_cli
+
+    review_cli.register(sub)
     return parser
 
 
