@@ -27,7 +27,6 @@ from valuemodel.core import metrics
 from valuemodel.present import charts, labels
 from valuemodel.present.export import csv_download
 from valuemodel.present.formats import MISSING, money, months, number, percent
-from valuemodel.present.text import plain
 
 SAVINGS = "Risk-adjusted savings"
 GROSS = "Gross savings"
@@ -44,7 +43,10 @@ def _finite(value: object) -> float | None:
     return number_ if math.isfinite(number_) else None
 
 
-markdown_text = plain  # the one escaper (valuemodel.present.text)
+def markdown_text(text: str) -> str:
+    """Our own Markdown (README sections, notices we write) with a dollar sign literal,
+    never a math delimiter. User text is escaped with `text.plain` instead."""
+    return text.replace("$", "\\$")
 
 
 def month_label(month: str) -> str:
