@@ -14,6 +14,9 @@ COST_CATEGORIES = ("headcount", "infrastructure", "licenses", "other")
 EVIDENCE_KINDS = ("causal", "correlational", "asserted")
 OBJECTIVE_LEVELS = ("company", "org", "team")
 GOAL_ROLES = ("key", "backstop")
+NOTE_METRICS = (*HEART_DIMENSIONS, "savings", "cost")
+NOTE_TEXT_MAX = 500
+NOTE_AUTHOR_MAX = 80
 ASSUMPTION_KEYS = ("loaded_hourly_cost", "currency", "discount_rate", "min_survey_responses")
 DEFAULT_ASSUMPTIONS = {
     "loaded_hourly_cost": "100",
@@ -38,8 +41,8 @@ CURRENCIES = (
 class Column:
     """One column: its name, the kind of value it holds and whether it may be empty.
 
-    kind is one of: id, text, int, number, fraction, score, date, month, timestamp,
-    bool, enum (with `choices`), assumption_value.
+    kind is one of: id, text, int, number, money (a number below 1e12), fraction, score,
+    date, month, timestamp, bool, enum (with `choices`), assumption_value.
     """
 
     name: str
@@ -129,7 +132,7 @@ FILES: tuple[FileSpec, ...] = (
             Column("product_id", "id"),
             Column("month", "month"),
             Column("category", "enum", choices=COST_CATEGORIES),
-            Column("amount", "number"),
+            Column("amount", "money", minimum=0),
         ),
         key=("product_id", "month", "category"),
         references=(_PRODUCT,),
@@ -206,6 +209,19 @@ FILES: tuple[FileSpec, ...] = (
             Column("duration_seconds", "number", optional=True, minimum=0),
         ),
         key=("product_id", "user_id", "occurred_at", "action"),
+        references=(_PRODUCT,),
+    ),
+    FileSpec(
+        "notes.csv",
+        "notes",
+        (
+            Column("product_id", "id"),
+            Column("month", "month"),
+            Column("metric", "enum", optional=True, choices=NOTE_METRICS),
+            Column("author", "text"),
+            Column("text", "text"),
+        ),
+        key=("product_id", "month", "metric", "author", "text"),
         references=(_PRODUCT,),
     ),
 )
