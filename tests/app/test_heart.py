@@ -63,7 +63,9 @@ def test_product_tiles_equal_the_report_user_object(app_env, demo_engine):
         if dimension not in targets:
             expected = heart.NO_GOAL
         elif score is None:
-            expected = heart.NO_DATA
+            # an NPS measured from too few responses is unscored and says why
+            too_few = dimension == "happiness" and user[dimension] is not None
+            expected = heart.TOO_FEW if too_few else heart.NO_DATA
         else:
             expected = f"{score:.0f}"
         assert shown[heart.DIMENSION_LABELS[dimension]][0] == expected
@@ -88,7 +90,14 @@ def test_product_page_draws_each_dimension_lifecycle_cohorts_tasks_and_nps(app_e
     assert len(at.get("vega_lite_chart")) == 11
     gsm = at.dataframe[-1].value
     assert list(gsm["Dimension"]) == [heart.DIMENSION_LABELS[d] for d in HEART_DIMENSIONS]
-    assert set(gsm["Status"]) <= {"met", "below goal", "below goal ⚠", "no data", "no goal"}
+    assert set(gsm["Status"]) <= {
+        "met",
+        "below goal",
+        "below goal ⚠",
+        "no data",
+        "no goal",
+        heart.TOO_FEW,
+    }
 
 
 def test_a_product_without_surveys_or_happiness_goal_says_so(app_env):
