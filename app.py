@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard import access, bootstrap, frame, present, ui
 
+ICON = Path(__file__).resolve().parent / "dashboard" / "icon.png"  # local: no font fetch
 presenting = present.active()
 st.set_page_config(
     page_title="Value dashboard",
-    page_icon=":material/monitoring:",
+    page_icon=str(ICON),
     layout="wide",
     initial_sidebar_state="collapsed" if presenting else "expanded",
 )
@@ -38,10 +41,15 @@ access.require_sign_in()
 navigation = st.navigation(PAGES, position="top" if presenting else "sidebar")
 try:
     bootstrap.ensure_ready()
-    st.session_state["selection"] = frame.sidebar()
     present.controls(presenting)
+    ui.chart_scale()
+    st.session_state["selection"] = frame.sidebar(presenting)
+    frame.demo_marker()
     st.session_state["access"] = access.current()
-    access.sidebar_notice(st.session_state["access"])
+    if not presenting:
+        with st.sidebar:
+            frame.copy_link(st.session_state["selection"])
+            access.sidebar_notice(st.session_state["access"])
     navigation.run()
 except Exception as exc:  # noqa: BLE001 - every failure becomes a calm message
     ui.show_failure(exc)

@@ -109,7 +109,8 @@ def require_sign_in() -> None:
 
 
 def sidebar_notice(rights: Access) -> None:
-    """A quiet line in the sidebar saying who is signed in, or that the app is local."""
+    """A quiet line at the foot of the sidebar (never while presenting) saying who is
+    signed in, or that the app is local."""
     with st.sidebar:
         if not rights.auth_configured:
             st.caption(

@@ -15,6 +15,7 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from valuemodel.core.contract import DEMO_SOURCE
 from valuemodel.data import db, store
 from valuemodel.data.importer import import_folder
 from valuemodel.data.schema import ensure_schema
@@ -58,7 +59,7 @@ def _load_demo(engine: Engine) -> None:
 
         with tempfile.TemporaryDirectory(prefix="valuedash-demo-") as scratch:
             write_demo_csv(Path(scratch), events=DEMO_EVENTS, progress=status.write)
-            result = import_folder(engine, Path(scratch), progress=status.write)
+            result = import_folder(engine, Path(scratch), progress=status.write, source=DEMO_SOURCE)
         status.update(
             label=f"Demo portfolio loaded: {result.total_rows:,} rows in {result.seconds:.0f} s.",
             state="complete",

@@ -138,6 +138,12 @@ def table_freshness() -> pd.DataFrame:
 
 
 @st.cache_data(ttl=60, show_spinner=False)
+def is_demo() -> bool:
+    """Whether the data is the generated demo portfolio (every page says so)."""
+    return store.fetch_is_demo(engine())
+
+
+@st.cache_data(ttl=60, show_spinner=False)
 def import_history(limit: int = 10) -> pd.DataFrame:
     return store.fetch_import_history(read_engine(), limit)
 

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboard import data
-from valuemodel.core.months import Period, last_complete_month, month_range
+from valuemodel.core.months import PRESETS, Period, last_complete_month, month_range, preset_period
+from valuemodel.present.text import plain
 
 PORTFOLIO = "all"
 PENDING = "frame_pending_product"
+DEMO_LABEL = "Demo data: a generated portfolio, not real figures"
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ def _initial_from_url(
     notices = []
     product = _url_value("product")
     if product is not None and product not in options:
-        notices.append(f"the link names an unknown product ({product[:40]!r})")
+        notices.append(f"the link names an unknown product (“{plain(product[:40])}”)")
         product = None
     start, end = _url_value("from"), _url_value("to")
     if start is not None or end is not None:
@@ -107,8 +109,41 @@ def str_minus(month: str, count: int) -> str:
     return str(pd.Period(month, freq="M") - count)
 
 
-def sidebar() -> Selection:
-    """Render the product and period pickers in the sidebar; return the selection."""
+def _apply_preset(months: list[str]) -> None:
+    chosen = preset_period(str(st.session_state.get("period_preset")), months)
+    if chosen is not None:
+        st.session_state["period"] = (chosen.first, chosen.last)
+
+
+def demo_marker() -> None:
+    """A visible marker while the data is the generated demo portfolio (every page)."""
+    if data.is_demo():
+        st.badge(
+            DEMO_LABEL,
+            icon=":material/science:",
+            color="orange",
+            help="The figures come from the generated demo portfolio. Import your own data "
+            "on the Data page.",
+        )
+
+
+def copy_link(selection: Selection) -> None:
+    """The current view's link, shown with a copy button."""
+    try:
+        url = str(st.context.url or "")
+    except Exception:  # noqa: BLE001 - no browser context (tests): nothing to copy
+        url = ""
+    params = st.query_params.to_dict()
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    link = url.split("?")[0] + (f"?{query}" if query else "")
+    with st.popover("Copy link", icon=":material/link:"):
+        st.caption(f"This view: {plain(selection.label)}. Copy the link to share it.")
+        st.code(link or "(open the app in a browser to get its link)", language=None)
+
+
+def sidebar(presenting: bool = False) -> Selection:
+    """Render the product and period pickers (in the sidebar, or as a compact row at the
+    top while presenting); return the selection."""
     products = data.products()
     names = dict(zip(products["product_id"], products["name"], strict=True))
     options = [PORTFOLIO, *sorted(names, key=lambda pid: names[pid].lower())]
@@ -127,24 +162,44 @@ def sidebar() -> Selection:
         st.session_state["product"] = pending
     # The link decides the first run; afterwards the widget keeps its own state.
     first_run = "product" not in st.session_state
-    with st.sidebar:
-        product = st.selectbox(
-            "Product",
-            options,
-            format_func=lambda pid: "Whole portfolio" if pid == PORTFOLIO else names[pid],
-            key="product",
-            help="One internal product, or every product summed.",
-            **({"index": options.index(initial_product)} if first_run else {}),
-        )
-        period = st.select_slider(
-            "Period",
-            options=months,
-            value=(initial_first, initial_last),
-            key="period",
-            help="An inclusive range of calendar months (UTC).",
-        )
+    if presenting:
+        top = st.columns([2, 1, 3, 1], vertical_alignment="bottom")
+        product_box, preset_box, period_box = top[0], top[1], top[2]
+    else:
+        product_box = preset_box = period_box = st.sidebar
+    product = product_box.selectbox(
+        "Product",
+        options,
+        format_func=lambda pid: "Whole portfolio" if pid == PORTFOLIO else names[pid],
+        key="product",
+        help="One internal product, or every product summed.",
+        **({"index": options.index(initial_product)} if first_run else {}),
+    )
+    preset_box.selectbox(
+        "Preset",
+        PRESETS,
+        index=None,
+        placeholder="Choose a preset",
+        key="period_preset",
+        on_change=_apply_preset,
+        args=(months,),
+        help="Set the period to a common range; the Value page compares it with the "
+        "months just before.",
+    )
+    held = st.session_state.get("period")
+    if not (isinstance(held, tuple | list) and len(held) == 2 and all(m in months for m in held)):
+        st.session_state["period"] = (initial_first, initial_last)
+    period = period_box.select_slider(
+        "Period",
+        options=months,
+        key="period",
+        help="An inclusive range of calendar months (UTC).",
+    )
     start, end = tuple(period) if isinstance(period, tuple | list) else (first, last)
     _write_url(str(product), (str(start), str(end)), (first, last))
+    if not presenting:
+        before = Period(str(start), str(end)).previous()
+        st.sidebar.caption(f"Compared with {before.first} to {before.last} (the months before).")
     notice = st.session_state.pop("frame_notice", None)
     if notice:
         st.info(notice, icon=":material/link_off:")

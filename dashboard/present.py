@@ -22,6 +22,19 @@ PROJECTOR_CSS = """
 h1 { font-size: 3rem !important; }
 h2, h3 { font-size: 1.9rem !important; }
 [data-testid="stMarkdown"] p, [data-testid="stCaptionContainer"] p { font-size: 1.15rem; }
+[data-testid="stMetricValue"] > div { overflow: visible; }
+</style>
+"""
+# For a washed-out projector: black on white, no light greys, heavier text.
+HIGH_CONTRAST_CSS = """
+<style>
+.stApp, [data-testid="stMainBlockContainer"] {
+  background: #FFFFFF !important; color: #000 !important;
+}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stMetricLabel"] * , [data-testid="stMarkdown"] p { color: #000 !important; }
+[data-testid="stMetric"] { border: 2px solid #000 !important; }
+body, p, span, label { font-weight: 500; }
 </style>
 """
 
@@ -48,7 +61,14 @@ def controls(presenting: bool) -> None:
     """The switch: a toggle in the sidebar, or a quiet exit button while presenting."""
     if presenting:
         st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
-        _, right = st.columns([4, 1])
+        _, left, right = st.columns([3, 1, 1], vertical_alignment="center")
+        if st.session_state.get("present_contrast"):
+            st.markdown(HIGH_CONTRAST_CSS, unsafe_allow_html=True)
+        left.toggle(
+            "High contrast",
+            key="present_contrast",
+            help="Black on white for a washed-out projector.",
+        )
         right.button(
             "Exit presentation",
             icon=":material/close_fullscreen:",

@@ -74,3 +74,10 @@ def rights() -> object:
 def presenting() -> bool:
     """True in presentation mode: pages leave out editing controls (same figures)."""
     return bool(st.session_state.get("present", False))
+
+
+def chart_scale() -> None:
+    """Charts in this run follow presentation mode (larger text in a room)."""
+    from valuemodel.present import charts
+
+    charts.type_scale.set(charts.PRESENTING if presenting() else 1.0)

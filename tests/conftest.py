@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from valuemodel.core.contract import DEMO_SOURCE
 from valuemodel.data import db
 from valuemodel.data.schema import ensure_schema
 
@@ -116,7 +117,7 @@ def demo_url(make_database: Callable[[], str], demo_csv_dir: Path) -> str:
 
     url = make_database()
     eng = db.create_engine_for(url)
-    import_folder(eng, demo_csv_dir)
+    import_folder(eng, demo_csv_dir, source=DEMO_SOURCE)  # what `demo` and a first start log
     eng.dispose()
     return url
 

@@ -22,6 +22,11 @@ st.caption(
 )
 rights = ui.rights()
 can_edit = bool(rights.can_edit)  # type: ignore[attr-defined]
+if not rights.auth_configured and not ui.presenting():  # type: ignore[attr-defined]
+    st.caption(
+        ":material/person: Local single-user mode: anyone who can open this app can change "
+        "data. Configure `[auth]` to require sign-in (see README)."
+    )
 
 notice = st.session_state.pop("data_notice", None)
 if notice:

@@ -9,22 +9,14 @@ import streamlit as st
 from dashboard import data, ui
 from valuemodel.core import okr
 from valuemodel.present import ladder
-from valuemodel.present.formats import MISSING, number, percent
-
-GUARDRAIL_LINES = 6
-MAX_TABLE_ROWS = 25
-
-
-def ui_table_height(rows: int) -> int:
-    """Pixels for a table that shows up to MAX_TABLE_ROWS rows without scrolling."""
-    return 38 + 35 * min(max(rows, 1), MAX_TABLE_ROWS)
-
+from valuemodel.present.pages import okr as page
+from valuemodel.present.text import plain
 
 selection = ui.selection()
 st.title("OKR ladder-up")
 st.caption(
-    f"{selection.product_name}. Links and key results use every month of stored data; "
-    f"key metrics and guardrails are as of {selection.period.last}, the period's last month."
+    f"{plain(selection.product_name)}. Links and key results use every month of stored data; "
+    f"key metrics and backstops are as of {selection.period.last}, the period's last month."
 )
 
 objectives = data.objectives()
@@ -57,69 +49,20 @@ breached = backstops[backstops["below_target"]]
 
 # ---------------------------------------------------------------- headline tiles
 
-with_r = int(links["r"].notna().sum()) if not links.empty else 0
-by_evidence = links["evidence"].value_counts() if not links.empty else pd.Series(dtype=int)
-judged = kr_table[kr_table["status"] != okr.UNKNOWN]
-on_track = int(judged["status"].isin([okr.ON_TRACK, okr.ACHIEVED]).sum())
-tiles = st.columns(5)
-ui.tile(
-    tiles[0], "Links to key results", number(len(links)),
-    help="Each link connects one product metric to one key result. Of these: "
-    + ", ".join(f"{int(by_evidence.get(k, 0))} {k}" for k in ladder.EVIDENCE_ORDER) + ".",
-)  # fmt: skip
-ui.tile(
-    tiles[1], "Backed by data", f"{with_r} of {len(links)}",
-    help="Links with at least 6 months where both the product metric and the key result "
-    "are measured, so r could be computed.",
-)  # fmt: skip
-ui.tile(
-    tiles[2], "Asserted only", number(int(by_evidence.get("asserted", 0))),
-    help="Links someone claims without an experiment or a correlation to back them "
-    "(evidence 'asserted' in metric_links.csv).",
-)  # fmt: skip
-ui.tile(
-    tiles[3], "Key results on track", f"{on_track} of {len(judged)}" if len(judged) else MISSING,
-    help="Achieved or on track for their objective's period (the rule is under the "
-    "key-result table); key results without enough measurements are not counted.",
-)  # fmt: skip
-ui.tile(
-    tiles[4], "Guardrails missed",
-    f"{len(breached)} of {len(backstops)}" if len(backstops) else MISSING,
-    help="HEART goals marked 'backstop' that are below their target in "
-    f"{selection.period.last}: a win on a key metric must not hide a loss here.",
-)  # fmt: skip
+for column, (label, shown, explain) in zip(
+    st.columns(5), page.tiles(links, kr_table, backstops, selection.period.last), strict=True
+):
+    ui.tile(column, label, shown, help=explain)
 
 # ---------------------------------------------------------------- the ladder
 
-st.subheader(
-    f"How {selection.product_name} ladders up to company objectives"
-    if not selection.is_portfolio
-    else "How the products ladder up to company objectives"
-)
+product_label = None if selection.is_portfolio else selection.product_name
+st.subheader(page.ladder_heading(product_label))
 if links.empty:
-    st.info(
-        f"{selection.product_name} has no links to key results yet. Add rows to "
-        "metric_links.csv (product_id, metric, kr_id, evidence, note) to show how its "
-        "metrics serve the objectives."
-        if not selection.is_portfolio
-        else "No product metric is linked to a key result yet. Add rows to metric_links.csv "
-        "(product_id, metric, kr_id, evidence, note); the objective tree is shown below.",
-        icon=":material/link_off:",
-    )
+    st.info(page.no_links_notice(product_label), icon=":material/link_off:")
 if not shown_objectives.empty:
-    st.markdown(
-        "Follow a product (left) to the company objective it serves (right). "
-        "Each box on the left is one link: :blue[**━━ causal**] (an experiment or a shared "
-        "measurement), :orange[**╍╍ correlational**] (the series move together), "
-        ":gray[**┈┈ asserted**] (claimed, no data); with r, the lag by which the product "
-        "leads, and the months of data behind r."
-    )
-    notes = {
-        row.kr_id: f"{percent(row.progress, 0)} of the way, {row.status}"
-        if pd.notna(row.progress)
-        else row.status
-        for row in kr_table.itertuples()
-    }
+    st.markdown(page.LEGEND)
+    notes = page.kr_notes(kr_table)
     dot = ladder.ladder_dot(
         objectives=shown_objectives,
         key_results=shown_key_results,
@@ -129,17 +72,7 @@ if not shown_objectives.empty:
     )
     st.graphviz_chart(dot, width="stretch")
 
-st.info(
-    "**How strong is each link?** **Causal**: an experiment, or the same measurement, shows "
-    "the product moves the key result. **Correlational**: the product metric and the key "
-    "result move together month by month; r runs from −1 to 1 and says how closely, with "
-    "the product leading by the lag. Both may be driven by something else (a reorg, a "
-    "season, another team's work), so **r is not proof of impact**: it is a reason to look "
-    "closer, not a reason to credit the product with the result. **Asserted**: someone "
-    "claims the link; no data has been checked. With fewer than 6 months measured on both "
-    "sides we show *not enough data* instead of r.",
-    icon=":material/info:",
-)
+st.info(page.STRENGTH, icon=":material/info:")
 
 # ---------------------------------------------------------------- key results
 
@@ -147,35 +80,12 @@ st.subheader("Key results")
 if kr_table.empty:
     st.info("No key results are defined for these objectives yet (key_results.csv).")
 else:
-    latest_months = kr_table["latest_month"].dropna()
-    newest = str(latest_months.max()) if not latest_months.empty else None
-    rows = []
-    for row in kr_table.itertuples():
-        digits = ladder.kr_digits(row.baseline, row.target, row.latest)
-        rows.append(
-            {
-                "Key result": row.title,
-                "Objective": row.objective,
-                "Baseline → target": ladder.kr_range_text(
-                    row.baseline, row.target, row.unit, digits
-                ),
-                "Latest": ladder.kr_value_text(row.latest, row.unit, digits)
-                + (
-                    f" ({row.latest_month})"
-                    if row.latest_month not in (None, newest) and isinstance(row.latest_month, str)
-                    else ""
-                ),
-                "Progress": percent(row.progress, 0),
-                "Expected by now": ladder.expected_text(row.rule, row.elapsed, row.period),
-                "Status": row.status.capitalize(),
-                "Trend": row.trend,
-            }
-        )
+    kr_rows, newest = page.key_result_rows(kr_table)
     st.dataframe(
-        pd.DataFrame(rows).style.map(ladder.status_css, subset=["Status"]),
+        kr_rows.style.map(ladder.status_css, subset=["Status"]),
         hide_index=True,
         width="stretch",
-        height=ui_table_height(len(rows)),
+        height=page.table_height(len(kr_rows)),
         column_config={
             "Key result": st.column_config.TextColumn(width=190),
             "Objective": st.column_config.TextColumn(width=140),
@@ -199,14 +109,7 @@ else:
             ),
         },
     )
-    st.caption(
-        "Progress = (latest measurement − baseline) / (target − baseline). **On track** "
-        "means progress is at least the share of the objective's period that has elapsed at "
-        "the latest measurement (a period such as FY2025, 2025, 2025-H1 or 2025-Q3; a fiscal "
-        "year is read as the calendar year). When the period cannot be read, the last three "
-        "measurements decide: on track when their trend moves toward the target. "
-        "**Achieved** means the target is reached."
-    )
+    st.caption(page.KR_CAPTION)
 
 # ---------------------------------------------------------------- the data behind each link
 
@@ -214,18 +117,14 @@ st.subheader("The data behind each link")
 if links.empty:
     st.info("Links appear here with their monthly series once metric_links.csv has rows.")
 else:
-    st.caption(
-        "Each key result (orange, left axis, its target dashed) beside the linked product "
-        "metric (blue, right axis), shifted forward by the lag, so the months that r pairs "
-        "sit one above the other."
-    )
+    st.caption(page.CO_MOVEMENT_CAPTION)
     values = data.okr_metric_values(selection.product_id)
     by_kr = kr_table.set_index("kr_id")
     linked_products = sorted(
         links["product_id"].unique(), key=lambda pid: str(product_names.get(pid, pid)).lower()
     )
     containers = (
-        st.tabs([str(product_names.get(pid, pid)) for pid in linked_products])
+        st.tabs([plain(product_names.get(pid, pid)) for pid in linked_products])
         if len(linked_products) > 1
         else [st.container()]
     )
@@ -242,9 +141,7 @@ else:
             )
             column = columns[position % 2]
             with column:
-                st.markdown(
-                    f"**{ladder.metric_label(link.metric)} → {link.kr_title}** · {link.evidence}"
-                )
+                st.markdown(page.link_heading(link.metric, link.kr_title, link.evidence))
                 if aligned.empty:
                     st.info("No monthly data on either side yet.")
                     continue
@@ -262,58 +159,28 @@ else:
                 )
                 st.altair_chart(chart, width="stretch")
                 if isinstance(link.note, str) and link.note.strip():
-                    st.caption(link.note)
+                    st.caption(plain(link.note))
 
 # ---------------------------------------------------------------- key metrics and guardrails
 
-st.subheader("Key metrics and their guardrails")
+st.subheader("Key metrics and their backstops")
 if guardrails.empty:
     st.info(
         "No HEART goals are set for this selection (heart_goals.csv): key metrics and "
-        "backstop guardrails appear here once they are."
+        "backstops appear here once they are."
     )
 else:
-    if not breached.empty:
-        lines = [
-            f"- **{product_names.get(row.product_id, row.product_id)}**: "
-            f"{ladder.metric_phrase(row.dimension)} is "
-            f"{ladder.heart_value_text(row.dimension, row.value)} against a target of "
-            f"{ladder.heart_value_text(row.dimension, row.target)}"
-            for row in breached.itertuples()
-        ]
-        shown = lines[:GUARDRAIL_LINES]
-        if len(lines) > GUARDRAIL_LINES:
-            shown.append(f"- and {len(lines) - GUARDRAIL_LINES} more in the table below")
-        st.warning(
-            f"**{len(breached)} guardrail{'s are' if len(breached) != 1 else ' is'} below "
-            f"target in {selection.period.last}.** Read the key metrics with these in mind:\n\n"
-            + "\n".join(shown),
-            icon=":material/warning:",
-        )
+    alert = page.backstop_alert(breached, product_names, selection.period.last)
+    if alert:
+        st.warning(alert, icon=":material/warning:")
     else:
-        st.success("Every guardrail meets its target.", icon=":material/check_circle:")
-    table = pd.DataFrame(
-        {
-            "Product": [product_names.get(p, p) for p in guardrails["product_id"]],
-            "Role": ["Key metric" if r == "key" else "Guardrail" for r in guardrails["role"]],
-            "Dimension": [ladder.metric_label(d) for d in guardrails["dimension"]],
-            "Value": [
-                ladder.heart_value_text(d, v)
-                for d, v in zip(guardrails["dimension"], guardrails["value"], strict=True)
-            ],
-            "Target": [
-                ladder.heart_value_text(d, t)
-                for d, t in zip(guardrails["dimension"], guardrails["target"], strict=True)
-            ],
-            "Status": [s.capitalize() for s in guardrails["status"]],
-            "Goal": guardrails["goal"],
-        }
-    )
+        st.success("Every backstop meets its target.", icon=":material/check_circle:")
+    table = page.backstop_table(guardrails, product_names)
     st.dataframe(
         table.style.map(ladder.status_css, subset=["Status"]),
         hide_index=True,
         width="stretch",
-        height=ui_table_height(len(table)),
+        height=page.table_height(len(table)),
         column_config={
             "Product": st.column_config.TextColumn(width=140),
             "Role": st.column_config.TextColumn(width=90),

@@ -29,7 +29,7 @@ currency = str(report["currency"])
 months_frame = data.product_months(period.first, period.last, product_id)
 if not value.has_data(months_frame):
     st.info(
-        f"No cost and no usage are recorded for {selection.product_name} from "
+        f"No cost and no usage are recorded for {plain(selection.product_name)} from "
         f"{value.period_label(period.first, period.last)}. Choose another period or product, "
         "or import data on the Data page.",
         icon=":material/inbox:",
@@ -41,7 +41,7 @@ flows = value.selection_flows(months_frame, assumptions.loaded_hourly_cost)
 subject = "The portfolio" if selection.is_portfolio else selection.product_name
 st.markdown("#### " + plain(value.verdict(subject, buyer, period.first, period.last, currency)))
 st.caption(
-    f"{selection.label}. Money in {currency}, realized and risk-adjusted; HEART values are "
+    f"{plain(selection.label)}. Money in {currency}, realized and risk-adjusted; HEART values are "
     f"those of {period.last}, the period's last month."
 )
 
@@ -107,7 +107,7 @@ with user_side:
         cols[1].metric(
             "Backstops below target",
             f"{len(below)}",
-            help="Guardrail (backstop) goals whose current value misses the target.",
+            help="Backstop goals whose current value misses the target.",
             border=True,
             height="stretch",
         )
@@ -155,9 +155,9 @@ with user_side:
         below = heart.backstop_warnings(gsm)
     if below:
         st.warning(
-            f"**{len(below)} backstop{'s' if len(below) > 1 else ''} below target** (guardrails "
+            f"**{len(below)} backstop{'s' if len(below) > 1 else ''} below target** (goals "
             "that a win elsewhere must not hide):\n"
-            + "\n".join(f"- {sentence}" for sentence in below[:6])
+            + "\n".join(f"- {plain(sentence)}" for sentence in below[:6])
             + (f"\n- and {len(below) - 6} more on the HEART page" if len(below) > 6 else ""),
             icon=":material/warning:",
         )

@@ -100,6 +100,7 @@ with st.expander(f"The baseline: {window}", icon=":material/history:"):
 
 @st.fragment
 def scenario_panel(baseline: scenario.Baseline) -> None:
+    ui.chart_scale()  # a fragment rerun does not pass through app.py
     specs = controls_ui.controls(baseline)
     groups: dict[str, list[controls_ui.Control]] = {}
     for control in specs:

@@ -13,7 +13,7 @@ from valuemodel.present.text import plain
 selection = ui.selection()
 period = selection.period  # type: ignore[attr-defined]
 product_id = selection.product_id  # type: ignore[attr-defined]
-name = selection.product_name  # type: ignore[attr-defined]
+name = plain(selection.product_name)  # type: ignore[attr-defined]  # for Markdown
 
 st.title("Value")
 st.caption(
@@ -47,7 +47,7 @@ previous = (
     value.buyer_figures(previous_months, assumptions.loaded_hourly_cost) if has_previous else None
 )
 
-subject = "The portfolio" if selection.is_portfolio else name  # type: ignore[attr-defined]
+subject = "The portfolio" if selection.is_portfolio else selection.product_name  # type: ignore[attr-defined]
 st.markdown("#### " + plain(value.verdict(subject, buyer, period.first, period.last, currency)))
 
 # ---------------------------------------------------------------- headline tiles

@@ -137,10 +137,10 @@ def test_a_backstop_below_target_is_warned_about(app_env, demo_engine):
     if breached.empty:
         assert not warnings
     else:
-        assert any(f"{len(breached)} guardrail" in w for w in warnings)
+        assert any(f"{len(breached)} backstop" in w for w in warnings)
     guardrail_table = at.dataframe[1].value
     assert len(guardrail_table) == len(goals)
-    assert set(guardrail_table["Role"]) <= {"Key metric", "Guardrail"}
+    assert set(guardrail_table["Role"]) <= {"Key metric", "Backstop"}
 
 
 # ---------------------------------------------------------------- without objectives

@@ -70,3 +70,23 @@ def test_a_brief_for_an_unknown_product_is_refused_in_one_line(demo_url, tmp_pat
     assert done.returncode == 1
     assert done.stderr.strip().count("\n") == 0 and "unknown product" in done.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_portfolio_brief_counts_products_not_a_summed_population(demo_url, demo_engine, tmp_path):
+    """Products share one workforce: the sum of their eligible users is no population."""
+    from valuemodel.data import store
+
+    out = tmp_path / "brief.pdf"
+    assert _brief(demo_url, out).returncode == 0
+    text = " ".join(PdfReader(io.BytesIO(out.read_bytes())).pages[0].extract_text().split())
+    products = store.fetch_products(demo_engine)
+    summed = f"{int(products['eligible_users'].sum()):,}"
+    assert f"A portfolio of {len(products)} internal products" in text
+    assert summed not in text and "eligible employees" not in text
+
+
+def test_the_brief_of_the_demo_portfolio_says_it_is_demo_data(demo_url, tmp_path):
+    out = tmp_path / "brief.pdf"
+    assert _brief(demo_url, out, "--product", "ci").returncode == 0
+    text = " ".join(PdfReader(io.BytesIO(out.read_bytes())).pages[0].extract_text().split())
+    assert "DEMO DATA" in text

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import sqlalchemy.exc
 
+from valuemodel.core.contract import DEMO_SOURCE
 from valuemodel.core.months import ReportError, default_period, parse_period
 from valuemodel.data import assemble, db
 from valuemodel.data.importer import ImportRefused, delete_product, import_folder, refresh_all
@@ -72,7 +73,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             )
         except ValueError as exc:
             raise ReportError(str(exc)) from exc
-        result = import_folder(engine, folder, progress=_say)
+        result = import_folder(engine, folder, progress=_say, source=DEMO_SOURCE)
     _say(
         f"Loaded the demo portfolio: {result.total_rows:,} rows "
         f"({result.rows.get('usage_events.csv', 0):,} events) in {result.seconds:.1f} s."

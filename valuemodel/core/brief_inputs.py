@@ -27,3 +27,4 @@ class BriefInputs:
     ledger_rows: pd.DataFrame
     last_import: Mapping[str, Any] | None
     data_months: tuple[str, str] | None
+    demo: bool = False  # the data is the generated demo portfolio

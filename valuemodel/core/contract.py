@@ -257,3 +257,16 @@ class Assumptions:
             discount_rate=float(merged["discount_rate"]),
             min_survey_responses=int(float(merged["min_survey_responses"])),
         )
+
+
+# The import-log source of the generated demo portfolio (the `demo` command and the
+# app's first start). While the products were last loaded from it, every page and the
+# brief carry a "demo data" marker.
+DEMO_SOURCE = "generated demo portfolio"
+_LEGACY_DEMO_PREFIX = "folder valuedash-demo-"  # before the source was named
+
+
+def is_demo_source(source: object) -> bool:
+    """Whether an import-log source is the generated demo portfolio."""
+    text = str(source or "")
+    return text == DEMO_SOURCE or text.startswith(_LEGACY_DEMO_PREFIX)

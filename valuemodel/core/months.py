@@ -80,3 +80,40 @@ def default_period(data_months: tuple[str, str] | None, today: dt.date) -> Perio
         last = data_months[1]
     first = str(pd.Period(last, freq="M") - 11)
     return Period(first, last)
+
+
+PRESETS = ("Last 12 months", "Year to date", "Last quarter", "Last fiscal year")
+
+
+def preset_period(name: str, months: list[str], *, fiscal_start: int = 1) -> Period | None:
+    """The months of a named preset that ends at the last month of `months` (oldest
+    first, 'YYYY-MM'), clipped to `months`; None for an unknown name or no months.
+
+    Last 12 months: the 12 months ending at the last one. Year to date: January (or the
+    fiscal year's first month) to the last one. Last quarter: the last complete calendar
+    quarter. Last fiscal year: the 12 months of the last complete fiscal year (a fiscal
+    year starting in January is the calendar year).
+    """
+    if not months or name not in PRESETS:
+        return None
+    last = months[-1]
+    year, month = int(last[:4]), int(last[5:7])
+    if name == "Last 12 months":
+        first, end = shift(last, -11), last
+    elif name == "Year to date":
+        start_year = year if month >= fiscal_start else year - 1
+        first, end = f"{start_year:04d}-{fiscal_start:02d}", last
+    elif name == "Last quarter":
+        quarter_end = ((month - 1) // 3) * 3 + 3  # the quarter holding `last`
+        end = f"{year:04d}-{quarter_end:02d}"
+        if end != last:  # that quarter is not complete: take the one before
+            end = shift(end, -3)
+        first = shift(end, -2)
+    else:
+        start_year = year if month >= fiscal_start else year - 1
+        first = f"{start_year - 1:04d}-{fiscal_start:02d}"
+        end = shift(first, 11)
+    lo, hi = max(first, months[0]), min(end, last)
+    if lo > hi:
+        return None
+    return Period(lo, hi)

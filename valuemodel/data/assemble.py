@@ -22,4 +22,5 @@ def brief_inputs(engine: Engine, period: Period, product_id: str | None) -> Brie
         ledger_rows=store.fetch_baseline_ledger(engine, period.first, period.last, product_id),
         last_import=store.fetch_last_import(engine),
         data_months=store.fetch_data_months(engine),
+        demo=store.fetch_is_demo(engine),
     )

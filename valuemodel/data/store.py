@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from valuemodel.core.contract import Assumptions
+from valuemodel.core.contract import Assumptions, is_demo_source
 from valuemodel.data import queries
 
 
@@ -217,6 +217,13 @@ def fetch_table_freshness(engine: Engine) -> pd.DataFrame:
     the latest month, day or date it holds, or None), last_imported_at, last_source and
     last_rows (the latest import that carried the table's file, or None)."""
     return _frame(engine, "data_freshness")
+
+
+def fetch_is_demo(engine: Engine) -> bool:
+    """Whether the products were last loaded from the generated demo portfolio."""
+    frame = fetch_table_freshness(engine)
+    row = frame[frame["table_name"] == "products"]
+    return bool(not row.empty and is_demo_source(row.iloc[0]["last_source"]))
 
 
 def fetch_import_history(engine: Engine, limit: int = 10) -> pd.DataFrame:

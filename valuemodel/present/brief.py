@@ -11,6 +11,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -22,6 +23,8 @@ from valuemodel.present.formats import MISSING, money, months, nps, number, perc
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 DIMENSION_NAMES = labels.DIMENSIONS
+DEMO_NOTE = "DEMO DATA: a generated portfolio, not real figures"
+TITLE_SIZES = (19, 17, 15, 13)  # a long product name shrinks the title, then wraps
 FOOTNOTES = (
     "Risk-adjusted savings = tasks done x minutes saved / 60 x loaded hourly cost x confidence, "
     "summed over task baselines; tasks done are events of a baseline's action whose outcome "
@@ -122,10 +125,12 @@ def compose(inputs: BriefInputs, *, today: dt.date) -> Brief:
             for d in HEART_DIMENSIONS
         }
         heart_index = sum(indexes) / len(indexes) if indexes else None
+        # Products share one workforce: summing their eligible users would count a person
+        # once per product, so the portfolio is described by its products, not a population.
         solves = (
-            f"{len(products)} internal products serving "
-            f"{number(float(products['eligible_users'].sum()))} eligible employees. "
-            + _top_tasks(ledger, currency)
+            f"A portfolio of {len(products)} internal products. "
+            + _top_tasks(ledger, currency, by_product=True)
+            + _loss_makers(entries, currency)
         )
         user_rows = [("HEART index (mean of products)", score(heart_index))] + [
             (f"{DIMENSION_NAMES[d]} score (mean)", score(scores[d])) for d in HEART_DIMENSIONS
@@ -181,7 +186,7 @@ def compose(inputs: BriefInputs, *, today: dt.date) -> Brief:
         where = "" if product_id is not None else f"{row.product_name}: "
         assumption_rows.append(
             (
-                f"{where}{row.action}",
+                f"{where}{labels.action(row.action)}",
                 f"{number(row.minutes_saved, 1)} min saved, confidence "
                 f"{percent(row.confidence, 0)} ({row.source}); "
                 f"{money(row.risk_adjusted_savings, currency)}",
@@ -202,7 +207,8 @@ def compose(inputs: BriefInputs, *, today: dt.date) -> Brief:
     return Brief(
         title=f"{name}: value brief",
         subtitle=(
-            f"{value.period_label(period.first, period.last)} · {currency} · prepared "
+            (DEMO_NOTE + " · " if inputs.demo else "")
+            + f"{value.period_label(period.first, period.last)} · {currency} · prepared "
             f"{today:%d %b %Y}"
         ),
         solves=solves,
@@ -221,14 +227,29 @@ def _mean(values: list[float | None]) -> float | None:
     return sum(present) / len(present) if present else None
 
 
-def _top_tasks(ledger: pd.DataFrame, currency: str) -> str:
+def _top_tasks(ledger: pd.DataFrame, currency: str, *, by_product: bool = False) -> str:
     top = ledger[ledger["risk_adjusted_savings"] > 0].head(3)
     if top.empty:
         return "No task baseline has recorded savings in this period yet."
     parts = [
-        f"{row.action} ({money(row.risk_adjusted_savings, currency)})" for row in top.itertuples()
+        (f"{row.product_name}: " if by_product else "")
+        + f"{labels.action(row.action).lower()} ({money(row.risk_adjusted_savings, currency)})"
+        for row in top.itertuples()
     ]
-    return "It saves employees time on " + ", ".join(parts) + " (risk-adjusted, this period)."
+    lead = "The largest savings: " if by_product else "It saves employees time on "
+    return lead + ", ".join(parts) + " (risk-adjusted, this period)."
+
+
+def _loss_makers(entries: list[dict[str, Any]], currency: str) -> str:
+    """' Net loss this period: A (-$12,000), B (-$3,000).' or ''."""
+    losing = sorted(
+        (p for p in entries if (p["buyer"]["net_value"] or 0) < 0),
+        key=lambda p: p["buyer"]["net_value"],
+    )
+    if not losing:
+        return ""
+    parts = [f"{p['name']} ({money(p['buyer']['net_value'], currency)})" for p in losing]
+    return " Net loss this period: " + ", ".join(parts) + "."
 
 
 # ---------------------------------------------------------------- rendering
@@ -271,8 +292,12 @@ def render_pdf(brief: Brief) -> bytes:
     pdf.rect(0, 0, pdf.w, 4, style="F")
     pdf.set_y(10)
     pdf.set_text_color(*ink)
-    pdf.set_font(family, "B", 19)
-    pdf.cell(width, 9, t(brief.title), new_x="LMARGIN", new_y="NEXT", align="L")
+    for size in TITLE_SIZES:
+        pdf.set_font(family, "B", size)
+        if pdf.get_string_width(t(brief.title)) <= width:
+            break
+    # multi_cell wraps what still does not fit (also inside a very long word)
+    pdf.multi_cell(width, size * 0.47, t(brief.title), new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_font(family, "", 9.5)
     pdf.set_text_color(*muted)
     pdf.cell(width, 5, t(brief.subtitle), new_x="LMARGIN", new_y="NEXT", align="L")

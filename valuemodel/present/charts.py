@@ -6,6 +6,8 @@ The palette is Okabe-Ito, safe for the common colour-vision deficiencies.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 import altair as alt
 import pandas as pd
 
@@ -32,6 +34,11 @@ CATEGORY_RANGE = [
 ]
 
 FONT = "Source Sans Pro, Helvetica Neue, Arial, sans-serif"
+# How much larger chart text is drawn: 1 on a screen, PRESENTING in a room (12 px axis
+# text becomes 17 px). Set per script run by the shell; a context variable, so one
+# viewer presenting never enlarges another viewer's charts.
+PRESENTING = 1.4
+type_scale: ContextVar[float] = ContextVar("type_scale", default=1.0)
 
 
 def money_axis_format(currency: str) -> str:
@@ -39,17 +46,31 @@ def money_axis_format(currency: str) -> str:
     return "$~s" if currency == "USD" else "~s"
 
 
-def style(chart: alt.TopLevelMixin, *, height: int = 280) -> alt.TopLevelMixin:
-    """Apply the house style: fonts, quiet grid, readable titles."""
+def style(chart: alt.TopLevelMixin, *, height: int | alt.Step = 280) -> alt.TopLevelMixin:
+    """Apply the house style: fonts, quiet grid, readable titles; text and height grow
+    with `type_scale` (presentation mode), so charts scale with the page's text."""
+    k = type_scale.get()
+    text, title = round(12 * k), round(15 * k)
+    label_colour = "#1F2937" if k > 1 else "#4B5563"
     return (
-        chart.properties(height=height)
+        chart.properties(
+            height=round(height * (1 + (k - 1) / 2)) if isinstance(height, int | float) else height
+        )
         .configure(font=FONT)
         .configure_view(stroke=None)
         .configure_axis(
-            labelFontSize=12, titleFontSize=12, gridColor="#E6E9EF", domainColor="#9AA3AF"
+            labelFontSize=text,
+            titleFontSize=text,
+            labelColor=label_colour,
+            titleColor=label_colour,
+            gridColor="#E6E9EF",
+            domainColor="#9AA3AF",
         )
-        .configure_title(fontSize=15, anchor="start", subtitleFontSize=12, subtitleColor="#5B6472")
-        .configure_legend(labelFontSize=12, titleFontSize=12, orient="top")
+        .configure_title(
+            fontSize=title, anchor="start", subtitleFontSize=text, subtitleColor="#5B6472"
+        )
+        .configure_legend(labelFontSize=text, titleFontSize=text, orient="top")
+        .configure_text(fontSize=text)
         .configure_range(category=CATEGORY_RANGE)
     )
 

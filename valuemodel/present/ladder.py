@@ -465,6 +465,7 @@ def co_movement_chart(
     kr_points = aligned.dropna(subset=["key_result"]).assign(
         value_text=lambda f: [kr_value_text(v, kr_unit) for v in f["key_result"]],
         month_text=lambda f: f["month"].dt.strftime("%Y-%m"),
+        kr_title=str(kr_title),
     )
     metric_points = aligned.dropna(subset=["metric"]).assign(
         value_text=lambda f: [heart_value_text(metric, v, currency) for v in f["metric"]],
@@ -524,7 +525,11 @@ def co_movement_chart(
             y=kr_y,
             tooltip=[
                 alt.Tooltip("month_text:N", title="Month"),
-                alt.Tooltip("value_text:N", title=str(kr_title)[:60]),
+                # A fixed title: Vega puts tooltip titles inside an expression, so user
+                # text (a backslash, a quote) there would break the chart. The key
+                # result's name travels as data.
+                alt.Tooltip("kr_title:N", title="Key result"),
+                alt.Tooltip("value_text:N", title="Value"),
             ],
         )
         kr_layers = [
