@@ -109,7 +109,12 @@ def cost_chart(result: core_plan.PlanResult) -> alt.TopLevelMixin:
             ],
         )
     )
-    return charts.style(chart.properties(title="Portfolio cost per month"), height=260)
+    return charts.style(
+        chart.properties(
+            title=alt.Title("Portfolio cost per month", subtitle="This plan against today.")
+        ),
+        height=260,
+    )
 
 
 def value_chart(result: core_plan.PlanResult) -> alt.TopLevelMixin:
@@ -139,14 +144,25 @@ def value_chart(result: core_plan.PlanResult) -> alt.TopLevelMixin:
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#9AA3AF").encode(y="y:Q")
     return charts.style(
         alt.layer(band, median, base, zero).properties(
-            title="Cumulative net value: plan P50 with P10–P90 band; dashed: everything as today"
+            title=alt.Title(
+                "Cumulative net value",
+                subtitle="The plan's P50 with its P10–P90 band; dashed: everything as today.",
+            )
         ),
         height=260,
     )
 
 
 def contribution_chart(result: core_plan.PlanResult) -> alt.TopLevelMixin:
-    rows = result.products.assign(label=result.products["name"].astype(str))
+    rows = result.products.assign(
+        label=result.products["name"].astype(str),
+        npv_change=result.products["npv_change"].round(0),
+    )
+    rows = rows[rows["npv_change"].abs() >= 1]
+    rows = rows.assign(
+        text=[signed(v, result.currency) for v in rows["npv_change"]],
+        align=["left" if v >= 0 else "right" for v in rows["npv_change"]],
+    )
     fmt = charts.money_axis_format(result.currency)
     base = alt.Chart(rows).encode(
         y=alt.Y(
@@ -169,9 +185,24 @@ def contribution_chart(result: core_plan.PlanResult) -> alt.TopLevelMixin:
             "datum.npv_change < 0", alt.value(charts.COST), alt.value(charts.SAVINGS)
         )
     )
+    positive = (
+        base.transform_filter("datum.npv_change >= 0")
+        .mark_text(align="left", dx=6, fontSize=13)
+        .encode(text="text:N")
+    )
+    negative = (
+        base.transform_filter("datum.npv_change < 0")
+        .mark_text(align="right", dx=-6, fontSize=13)
+        .encode(text="text:N")
+    )
     return charts.style(
-        bars.properties(title="Each product's contribution to the change"),
-        height=max(160, 34 * len(rows)),
+        alt.layer(bars, positive, negative).properties(
+            title=alt.Title(
+                "Each product's contribution to the change",
+                subtitle="NPV change against today; products kept as today change nothing.",
+            )
+        ),
+        height=max(120, 44 * len(rows)),
     )
 
 
@@ -239,7 +270,7 @@ def render(sel) -> None:  # type: ignore[no-untyped-def]
     npv_bands = result.npv_percentiles()
     first_cost = float(result.monthly["cost"].iloc[0])
     first_cost_today = float(result.monthly["cost_today"].iloc[0])
-    tiles = st.columns(5)
+    tiles = st.columns(4)
     ui.tile(
         tiles[0],
         f"NPV over {result.horizon} months",
@@ -252,7 +283,9 @@ def render(sel) -> None:  # type: ignore[no-untyped-def]
         "ROI",
         percent(result.roi, 0),
         delta=None
-        if result.roi is None or result.roi_today is None
+        if result.roi is None
+        or result.roi_today is None
+        or abs(result.roi - result.roi_today) < 0.005
         else f"{(result.roi - result.roi_today) * 100:+.0f} pts vs today",
         help="Summed PV of benefits over summed PV of costs, minus one.",
     )
@@ -272,27 +305,36 @@ def render(sel) -> None:  # type: ignore[no-untyped-def]
         delta_color="inverse",
         help="The plan's first month; the chart below shows every month.",
     )
-    ui.tile(
-        tiles[4],
-        "NPV P10 – P90",
-        f"{money(npv_bands['p10'], currency, compact=True)} – "
-        f"{money(npv_bands['p90'], currency, compact=True)}",
-        help=f"{result.draws:,} draws per product (own seed each), summed per draw.",
+    st.caption(
+        f"NPV P10 {money(npv_bands['p10'], currency, compact=True)}, P50 "
+        f"{money(npv_bands['p50'], currency, compact=True)}, P90 "
+        f"{money(npv_bands['p90'], currency, compact=True)}: {result.draws:,} draws per "
+        "product, each with its own seed, summed per draw "
+        f"({percent(result.probability_negative_npv, 0)} of the draws lose money)."
     )
     left, right = st.columns(2)
     left.altair_chart(cost_chart(result), width="stretch")
     right.altair_chart(value_chart(result), width="stretch")
-    st.altair_chart(contribution_chart(result), width="stretch")
+    if (result.products["npv_change"].abs() >= 1).any():
+        st.altair_chart(contribution_chart(result), width="stretch")
+    else:
+        st.caption(
+            "Every product is as today, so no product changes the portfolio's NPV: pick a "
+            "saved scenario or cut it to see each product's contribution."
+        )
     table = pd.DataFrame(
         {
             "Product": result.products["name"],
             "Pick": result.products["choice"].map(choice_label),
             "NPV": [money(v, currency, compact=True) for v in result.products["npv"]],
-            "Change vs today": [signed(v, currency) for v in result.products["npv_change"]],
+            "Change vs today": [
+                signed(v, currency) if abs(v) >= 0.5 else "no change"
+                for v in result.products["npv_change"]
+            ],
             "Cost per month": [
                 money(v, currency, compact=True) for v in result.products["monthly_cost"]
             ],
-            "Today": [
+            "Cost per month today": [
                 money(v, currency, compact=True) for v in result.products["monthly_cost_today"]
             ],
         }
