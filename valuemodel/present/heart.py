@@ -20,6 +20,7 @@ import pandas as pd
 
 from valuemodel.core import metrics
 from valuemodel.core.contract import HEART_DIMENSIONS
+from valuemodel.core.report import ProductReport, User
 from valuemodel.present import formats as formatting
 
 DIMENSION_LABELS = {
@@ -233,19 +234,19 @@ class DimensionCard:
 
 
 def dimension_cards(
-    user: Mapping[str, object],
+    user: User,
     goals: Mapping[str, Mapping[str, object]],
     previous: Mapping[str, float | None] | None = None,
     previous_month: str | None = None,
     responses: int | None = None,
 ) -> list[DimensionCard]:
-    """The five cards, in HEART order, from a report `user` object (DESIGN section 5).
+    """The five cards, in HEART order, from a report's `User` figures.
 
     goals: the product's goal rows by dimension (see goals_by_dimension); previous: the
     values of the month before, by dimension (see values_of_month); responses: the survey
     responses of the month (for the happiness card's confidence).
     """
-    scores: Mapping[str, object] = user.get("scores") or {}  # type: ignore[assignment]
+    scores = user.scores
     cards = []
     for dimension in HEART_DIMENSIONS:
         goal = goals.get(dimension)
@@ -253,7 +254,7 @@ def dimension_cards(
             DimensionCard(
                 dimension=dimension,
                 role=str(goal["role"]) if goal else None,
-                value=_number(user.get(dimension)),
+                value=_number(user.value(dimension)),
                 target=_number(goal["target"]) if goal else None,
                 score=_number(scores.get(dimension)),
                 previous_value=_number((previous or {}).get(dimension)),
@@ -662,13 +663,13 @@ def nps_months(values: pd.DataFrame) -> pd.DataFrame:
 
 def gsm_table(
     goals: pd.DataFrame,
-    users: Mapping[str, Mapping[str, object]],
+    users: Mapping[str, User],
     names: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """The Goals-Signals-Metrics table: one row per product and dimension, HEART order.
 
-    users: report `user` objects by product_id (the current values). A dimension without
-    a goal row is listed with status 'no goal'. With `names`, a Product column leads.
+    users: the report's `User` figures by product_id (the current values). A dimension
+    without a goal row is listed with status 'no goal'. With `names`, a Product column leads.
     Columns: [Product], Dimension, Role, Goal, Signal, Metric, Target, Current value,
     Status ('met', 'below goal', 'no data', 'no goal'; a backstop below its goal carries
     a warning sign), and the hidden helpers product_id, dimension, backstop_below.
@@ -678,7 +679,7 @@ def gsm_table(
         own = goals_by_dimension(goals, pid)
         for dimension in HEART_DIMENSIONS:
             goal = own.get(dimension)
-            value = _number(user.get(dimension))
+            value = _number(user.value(dimension))
             target = _number(goal["target"]) if goal else None
             status = goal_status(value, target)
             backstop_below = bool(goal) and goal["role"] == "backstop" and status == BELOW  # type: ignore[index]
@@ -725,7 +726,7 @@ def backstop_warnings(gsm: pd.DataFrame) -> list[str]:
 
 
 def portfolio_grid(
-    products: Sequence[Mapping[str, object]],
+    products: Sequence[ProductReport],
     goals: pd.DataFrame,
     responses: Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
@@ -739,9 +740,9 @@ def portfolio_grid(
     """
     rows = []
     for product in products:
-        pid = str(product["product_id"])
-        user: Mapping[str, object] = product["user"]  # type: ignore[assignment]
-        scores: Mapping[str, object] = user.get("scores") or {}  # type: ignore[assignment]
+        pid, name = product.product_id, product.name
+        user = product.user
+        scores = user.scores
         targets = targets_of(goals, pid)
         for dimension in HEART_DIMENSIONS:
             score = _number(scores.get(dimension))
@@ -754,10 +755,10 @@ def portfolio_grid(
                 n = (responses or {}).get(pid)
                 if dimension == "happiness" and n is not None and 0 < n < LOW_CONFIDENCE_RESPONSES:
                     text = f"{text} (n={n})"
-            rows.append((pid, product["name"], dimension, DIMENSION_LABELS[dimension], score, text))
-        index = _number(user.get("heart_index"))
+            rows.append((pid, name, dimension, DIMENSION_LABELS[dimension], score, text))
+        index = _number(user.heart_index)
         rows.append(
-            (pid, product["name"], "heart_index", "HEART index", index,
+            (pid, name, "heart_index", "HEART index", index,
              NO_DATA if index is None else f"{index:.0f}")
         )  # fmt: skip
     frame = pd.DataFrame(
@@ -767,13 +768,9 @@ def portfolio_grid(
     return frame
 
 
-def portfolio_index(products: Sequence[Mapping[str, object]]) -> tuple[float | None, int]:
+def portfolio_index(products: Sequence[ProductReport]) -> tuple[float | None, int]:
     """The mean of the products' HEART indexes that exist, and how many products count."""
-    indexes = [
-        i
-        for p in products
-        if (i := _number(p["user"].get("heart_index"))) is not None  # type: ignore[attr-defined]
-    ]
+    indexes = [i for p in products if (i := _number(p.user.heart_index)) is not None]
     return (sum(indexes) / len(indexes) if indexes else None), len(indexes)
 
 

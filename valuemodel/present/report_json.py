@@ -1,0 +1,89 @@
+"""The JSON of DESIGN section 5, made from a typed `Report`: the one place that rounds.
+
+Money, hours and payback keep 2 decimals, ratios (adoption, retention, task success, ROI)
+and r 4, NPS, scores and the HEART index 1, engagement 2; NaN and undefined values are
+null. To add a field, add it to the dataclass (see `valuemodel.core.report`) and emit it
+here, at its place in the object.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from valuemodel.core.contract import HEART_DIMENSIONS
+from valuemodel.core.metrics import none_if_nan
+from valuemodel.core.report import Buyer, Link, ProductReport, Report, User
+
+Json = dict[str, Any]  # plain JSON values: str, int, float, None, list, dict
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    value = none_if_nan(value)
+    return None if value is None else round(value, digits)
+
+
+def buyer_json(buyer: Buyer) -> dict[str, float | None]:
+    """The `buyer` object: money and hours to 2 decimals, ROI to 4."""
+    return {
+        "cost": _round(buyer.cost, 2),
+        "hours_saved": _round(buyer.hours_saved, 2),
+        "gross_savings": _round(buyer.gross_savings, 2),
+        "risk_adjusted_savings": _round(buyer.risk_adjusted_savings, 2),
+        "net_value": _round(buyer.net_value, 2),
+        "roi": _round(buyer.roi, 4),
+        "payback_months": _round(buyer.payback_months, 2),
+    }
+
+
+def user_json(user: User) -> Json:
+    """The `user` object of a product."""
+    return {
+        "month": user.month,
+        "active_users": user.active_users,
+        "adoption": _round(user.adoption, 4),
+        "engagement": _round(user.engagement, 2),
+        "retention": _round(user.retention, 4),
+        "task_success": _round(user.task_success, 4),
+        "happiness": _round(user.happiness, 1),
+        "scores": {d: _round(user.scores[d], 1) for d in HEART_DIMENSIONS},
+        "heart_index": _round(user.heart_index, 1),
+    }
+
+
+def link_json(link: Link) -> Json:
+    """One `okr_links` item."""
+    return {
+        "kr_id": link.kr_id,
+        "metric": link.metric,
+        "evidence": link.evidence,
+        "r": None if link.r is None else round(link.r, 4),
+        "lag_months": link.lag_months,
+        "months": link.months,
+    }
+
+
+def product_json(product: ProductReport) -> Json:
+    """One `products` item."""
+    return {
+        "product_id": product.product_id,
+        "name": product.name,
+        "buyer": buyer_json(product.buyer),
+        "user": user_json(product.user),
+        "okr_links": [link_json(link) for link in product.okr_links],
+    }
+
+
+def report_json(report: Report) -> Json:
+    """The report object of DESIGN section 5 (plain JSON types, rounded)."""
+    return {
+        "period": {"from": report.period.first, "to": report.period.last},
+        "currency": report.currency,
+        "products": [product_json(p) for p in report.products],
+        "portfolio": {"buyer": buyer_json(report.portfolio.buyer)},
+    }
+
+
+def dumps(report: Report) -> str:
+    """The report as the indented JSON text `python -m valuemodel report` prints."""
+    return json.dumps(report_json(report), indent=2)
