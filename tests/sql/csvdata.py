@@ -23,6 +23,7 @@ HEADERS = {
     "kr_measurements.csv": "kr_id,month,value",
     "surveys.csv": "product_id,user_id,responded_at,score",
     "usage_events.csv": "product_id,user_id,occurred_at,action,succeeded,duration_seconds",
+    "notes.csv": "product_id,month,metric,author,text",
 }
 
 
@@ -143,6 +144,7 @@ PORTFOLIO: dict[str, list[str]] = {
         "dm,d1,2025-04-05T10:00:00Z,query,true,",
         "dm,d2,2025-04-06T10:00:00Z,query,true,",
     ],
+    "notes.csv": ["ci,2025-02,happiness,Ana,Outage on the 12th", "hr,2025-03,,Ben,Re-org"],
 }
 
 
