@@ -12,7 +12,7 @@ from tests.unit.test_metrics import product_months
 from valuemodel.core.contract import Assumptions
 from valuemodel.core.months import Period
 from valuemodel.core.report import LinkInputs, ReportInputs, compose
-from valuemodel.present.report_json import dumps, report_json
+from valuemodel.present.report_json import dumps, report_from_json, report_json
 
 GOAL_COLUMNS = ["product_id", "dimension", "role", "goal", "signal", "metric", "target"]
 LINK_COLUMNS = ["product_id", "metric", "kr_id", "evidence", "note", "kr_title", "objective_id"]
@@ -103,3 +103,11 @@ def test_report_records_are_frozen() -> None:
     report = compose(inputs())
     with pytest.raises(dataclasses.FrozenInstanceError):
         report.currency = "EUR"  # type: ignore[misc]
+
+
+def test_a_report_read_back_from_its_json_gives_the_same_json() -> None:
+    links = pd.DataFrame(
+        [("ci", "adoption", "kr-1", "asserted", "", "KR", "o-1")], columns=LINK_COLUMNS
+    )
+    document = report_json(compose(inputs(links=links)))
+    assert report_json(report_from_json(document)) == document

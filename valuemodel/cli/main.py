@@ -101,8 +101,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from valuemodel.data import store
 
-    engine = db.get_engine()
-    ensure_schema(engine)
+    ensure_schema(db.get_engine())
+    engine = db.get_read_engine()  # DATABASE_READ_URL (a replica) when set
     if args.month_from and args.month_to:
         period = parse_period(args.month_from, args.month_to)
     else:
@@ -119,8 +119,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_brief(args: argparse.Namespace) -> int:
     from valuemodel.present import brief
 
-    engine = db.get_engine()
-    ensure_schema(engine)
+    ensure_schema(db.get_engine())
+    engine = db.get_read_engine()  # DATABASE_READ_URL (a replica) when set
     period = parse_period(args.month_from, args.month_to)
     out = Path(args.out)
     if out.suffix.lower() not in (".pdf", ".png"):
@@ -239,6 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
     from valuemodel.cli import plan as plan_cli
 
     plan_cli.register(sub)
+    from valuemodel.cli import review as review_cli
+
+    review_cli.register(sub)
     return parser
 
 

@@ -3,17 +3,20 @@
 Money, hours and payback keep 2 decimals, ratios (adoption, retention, task success, ROI)
 and r 4, NPS, scores and the HEART index 1, engagement 2; NaN and undefined values are
 null. To add a field, add it to the dataclass (see `valuemodel.core.report`) and emit it
-here, at its place in the object.
+here, at its place in the object. `report_from_json` reads such a document back (a frozen
+review keeps its report as JSON); a key it lacks takes the dataclass's default.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from valuemodel.core.contract import HEART_DIMENSIONS
 from valuemodel.core.metrics import none_if_nan
-from valuemodel.core.report import Buyer, Link, ProductReport, Report, User
+from valuemodel.core.months import Period
+from valuemodel.core.report import Buyer, Link, Portfolio, ProductReport, Report, User
 
 Json = dict[str, Any]  # plain JSON values: str, int, float, None, list, dict
 
@@ -87,3 +90,64 @@ def report_json(report: Report) -> Json:
 def dumps(report: Report) -> str:
     """The report as the indented JSON text `python -m valuemodel report` prints."""
     return json.dumps(report_json(report), indent=2)
+
+
+# ---------------------------------------------------------------- and back
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _buyer(doc: Mapping[str, Any]) -> Buyer:
+    return Buyer(
+        cost=float(doc.get("cost") or 0.0),
+        hours_saved=float(doc.get("hours_saved") or 0.0),
+        gross_savings=float(doc.get("gross_savings") or 0.0),
+        risk_adjusted_savings=float(doc.get("risk_adjusted_savings") or 0.0),
+        net_value=float(doc.get("net_value") or 0.0),
+        roi=_number(doc.get("roi")),
+        payback_months=_number(doc.get("payback_months")),
+    )
+
+
+def _user(doc: Mapping[str, Any]) -> User:
+    scores = doc.get("scores") or {}
+    return User(
+        month=str(doc.get("month", "")),
+        active_users=int(doc.get("active_users") or 0),
+        scores={d: _number(scores.get(d)) for d in HEART_DIMENSIONS},
+        heart_index=_number(doc.get("heart_index")),
+        **{d: _number(doc.get(d)) for d in HEART_DIMENSIONS},
+    )
+
+
+def _link(doc: Mapping[str, Any]) -> Link:
+    return Link(
+        kr_id=str(doc["kr_id"]),
+        metric=str(doc["metric"]),
+        evidence=str(doc["evidence"]),
+        r=_number(doc.get("r")),
+        lag_months=None if doc.get("lag_months") is None else int(doc["lag_months"]),
+        months=None if doc.get("months") is None else int(doc["months"]),
+    )
+
+
+def report_from_json(document: Mapping[str, Any]) -> Report:
+    """A `Report` read back from its JSON (the rounded figures the JSON holds)."""
+    period = document["period"]
+    return Report(
+        period=Period(str(period["from"]), str(period["to"])),
+        currency=str(document.get("currency", "USD")),
+        products=tuple(
+            ProductReport(
+                product_id=str(p["product_id"]),
+                name=str(p["name"]),
+                buyer=_buyer(p.get("buyer") or {}),
+                user=_user(p.get("user") or {}),
+                okr_links=tuple(_link(link) for link in p.get("okr_links") or []),
+            )
+            for p in document.get("products") or []
+        ),
+        portfolio=Portfolio(buyer=_buyer((document.get("portfolio") or {}).get("buyer") or {})),
+    )
