@@ -32,8 +32,8 @@ CURRENCIES = (
 class Column:
     """One column: its name, the kind of value it holds and whether it may be empty.
 
-    kind is one of: id, text, int, number, fraction, score, date, month, timestamp,
-    bool, enum (with `choices`), assumption_value.
+    kind is one of: id, text, int, number, money (a number below 1e12), fraction, score,
+    date, month, timestamp, bool, enum (with `choices`), assumption_value.
     """
 
     name: str
@@ -123,7 +123,7 @@ FILES: tuple[FileSpec, ...] = (
             Column("product_id", "id"),
             Column("month", "month"),
             Column("category", "enum", choices=COST_CATEGORIES),
-            Column("amount", "number"),
+            Column("amount", "money", minimum=0),
         ),
         key=("product_id", "month", "category"),
         references=(_PRODUCT,),
