@@ -75,8 +75,10 @@ def test_the_json_has_the_keys_of_design_section_5_in_order() -> None:
     ]  # fmt: skip
     assert list(product["user"]) == [
         "month", "active_users", "adoption", "engagement", "retention", "task_success",
-        "happiness", "scores", "heart_index",
+        "happiness", "happiness_responses", "happiness_ci90", "retention_ci90",
+        "task_success_ci90", "scores", "heart_index",
     ]  # fmt: skip
+    assert list(product["okr_links"]) == []
     assert json.loads(dumps(compose(inputs()))) == document
 
 
@@ -95,6 +97,11 @@ def test_a_link_without_enough_data_is_null_in_the_json() -> None:
             "r": None,
             "lag_months": None,
             "months": None,
+            "ci90": None,
+            "r_changes": None,
+            "months_changes": None,
+            "ci90_changes": None,
+            "verdict": "not enough data",
         }
     ]
 

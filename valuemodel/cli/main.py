@@ -273,6 +273,9 @@ def build_parser() -> argparse.ArgumentParser:
     from valuemodel.cli import review as review_cli
 
     review_cli.register(sub)
+    from valuemodel.cli import send as send_cli
+
+    send_cli.register(sub)
     return parser
 
 

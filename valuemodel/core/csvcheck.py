@@ -22,6 +22,7 @@ from valuemodel.core.contract import (
     CURRENCIES,
     FILES,
     FILES_BY_NAME,
+    MAX_MIN_SURVEY_RESPONSES,
     NOTE_AUTHOR_MAX,
     NOTE_TEXT_MAX,
     TARGET_RANGES,
@@ -542,6 +543,13 @@ def assumption_problem(key: str, value: str) -> str | None:
         return f"{value!r} must be a positive hourly cost below 100,000"
     if key == "discount_rate" and not 0 <= number < 1:
         return f"{value!r} must be an annual rate between 0 and 1 (write 0.10 for 10%)"
+    if key == "min_survey_responses" and (
+        not number.is_integer() or not 1 <= number <= MAX_MIN_SURVEY_RESPONSES
+    ):
+        return (
+            f"{value!r} must be a whole number of survey responses between 1 and "
+            f"{MAX_MIN_SURVEY_RESPONSES:,}"
+        )
     return None
 
 

@@ -39,13 +39,20 @@ from valuemodel.core import metrics, okr
 from valuemodel.core.contract import Assumptions
 from valuemodel.core.metrics import Buyer, User
 from valuemodel.core.months import Period
+from valuemodel.core.stats import Interval
+
+LINK_COLUMNS = (
+    "r", "lag_months", "months", "ci90", "r_changes", "months_changes", "ci90_changes",
+    "verdict",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Link:
-    """One OKR link of a product with its strength (DESIGN section 4): r (-1..1),
-    lag_months (0..3) and months (the pairs behind r); the three are None when there is
-    not enough data."""
+    """One OKR link of a product with its strength (DESIGN section 4, `okr.LinkStrength`):
+    r (-1..1), lag_months (0..3) and months (the pairs behind r), None without enough
+    data; ci90, the 90% interval of r; r_changes over months_changes pairs of
+    month-over-month changes with ci90_changes; verdict, one of `okr.VERDICTS`."""
 
     kr_id: str
     metric: str
@@ -53,6 +60,11 @@ class Link:
     r: float | None
     lag_months: int | None
     months: int | None
+    ci90: Interval | None = None
+    r_changes: float | None = None
+    months_changes: int | None = None
+    ci90_changes: Interval | None = None
+    verdict: str = okr.NOT_ENOUGH_DATA
 
 
 @dataclass(frozen=True)
@@ -131,7 +143,7 @@ class ReportInputs:
 
 
 def link_history(
-    history_months: pd.DataFrame, spans: Mapping[str, tuple[str, str]], loaded_hourly_cost: float
+    history_months: pd.DataFrame, spans: Mapping[str, tuple[str, str]], assumptions: Assumptions
 ) -> pd.DataFrame:
     """`metrics.monthly_values` of each product over its own active span: every month from
     its first to its last month holding a usage event (the series behind every link's r).
@@ -139,7 +151,7 @@ def link_history(
     history_months: `product_months` rows covering the union of the spans."""
     if not spans:
         return pd.DataFrame(columns=["product_id", "month"])
-    values = metrics.monthly_values(history_months, loaded_hourly_cost)
+    values = monthly_values(history_months, assumptions)
     in_span = pd.Series(False, index=values.index)
     for pid, (own_first, own_last) in spans.items():
         in_span |= (
@@ -150,18 +162,19 @@ def link_history(
     return values[in_span].reset_index(drop=True)
 
 
-def link_strengths(inputs: LinkInputs, loaded_hourly_cost: float) -> pd.DataFrame:
-    """Every link with r, lag_months and months (DESIGN section 4).
+def link_strengths(inputs: LinkInputs, assumptions: Assumptions) -> pd.DataFrame:
+    """Every link with r, lag_months and months, and ci90, r_changes, months_changes,
+    ci90_changes and verdict (DESIGN section 4).
 
     The product metric's series spans every month from the product's first to its last
     month holding any usage event, over all stored data (not only the report period).
-    Columns: the `links` columns plus r, lag_months, months (object: None without enough
-    data).
+    Columns: the `links` columns plus LINK_COLUMNS (object: None without enough data;
+    intervals are (low, high) tuples).
     """
     links = inputs.links
     if links.empty:
-        return links.assign(r=[], lag_months=[], months=[])
-    history = link_history(inputs.history_months, inputs.spans, loaded_hourly_cost)
+        return links.assign(**{column: [] for column in LINK_COLUMNS})
+    history = link_history(inputs.history_months, inputs.spans, assumptions)
     measurements = inputs.measurements
     products = set(history["product_id"])
     results = []
@@ -173,9 +186,24 @@ def link_strengths(inputs: LinkInputs, loaded_hourly_cost: float) -> pd.DataFram
                 okr.metric_series(history, str(link.product_id), str(link.metric)),
                 pd.Series(kr["value"].to_numpy(dtype=float), index=kr["month"]),
             )
-        results.append((strength.r, strength.lag_months, strength.months))
-    strengths = pd.DataFrame(results, columns=["r", "lag_months", "months"], dtype=object)
+        results.append(tuple(getattr(strength, column) for column in LINK_COLUMNS))
+    strengths = pd.DataFrame(results, columns=list(LINK_COLUMNS), dtype=object)
     return pd.concat([links.reset_index(drop=True), strengths], axis=1)
+
+
+def _interval(value: object) -> Interval | None:
+    if not isinstance(value, tuple | list) or len(value) != 2:
+        return None
+    return float(value[0]), float(value[1])
+
+
+def monthly_values(months: pd.DataFrame, assumptions: Assumptions) -> pd.DataFrame:
+    """`metrics.monthly_values` with the stored assumptions (hourly cost, survey minimum)."""
+    return metrics.monthly_values(
+        months,
+        assumptions.loaded_hourly_cost,
+        min_survey_responses=assumptions.min_survey_responses,
+    )
 
 
 def _links_of(strengths: pd.DataFrame, product_id: str) -> tuple[Link, ...]:
@@ -190,6 +218,11 @@ def _links_of(strengths: pd.DataFrame, product_id: str) -> tuple[Link, ...]:
             r=None if link.r is None else float(link.r),
             lag_months=None if link.lag_months is None else int(link.lag_months),
             months=None if link.months is None else int(link.months),
+            ci90=_interval(link.ci90),
+            r_changes=None if link.r_changes is None else float(link.r_changes),
+            months_changes=None if link.months_changes is None else int(link.months_changes),
+            ci90_changes=_interval(link.ci90_changes),
+            verdict=str(link.verdict),
         )
         for link in own.itertuples()
     )
@@ -198,10 +231,9 @@ def _links_of(strengths: pd.DataFrame, product_id: str) -> tuple[Link, ...]:
 def compose(inputs: ReportInputs) -> Report:
     """The report of `inputs.period` for the products of `inputs.products` (one or all)."""
     products = inputs.products
-    cost_per_hour = inputs.assumptions.loaded_hourly_cost
-    values = metrics.monthly_values(inputs.months, cost_per_hour)
+    values = monthly_values(inputs.months, inputs.assumptions)
     goals = inputs.goals
-    strengths = link_strengths(inputs.link_inputs, cost_per_hour)
+    strengths = link_strengths(inputs.link_inputs, inputs.assumptions)
 
     entries = []
     for product in products.sort_values("product_id").itertuples():
@@ -240,4 +272,5 @@ __all__ = [
     "compose",
     "link_history",
     "link_strengths",
+    "monthly_values",
 ]

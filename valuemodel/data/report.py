@@ -38,25 +38,25 @@ def fetch_link_inputs(engine: Engine, product_id: str | None) -> model.LinkInput
 def link_history(engine: Engine, product_id: str | None) -> pd.DataFrame:
     """`core.report.link_history` of the selection: the series behind every link's r."""
     spans = store.fetch_active_spans(engine, product_id)
+    assumptions = store.fetch_assumptions(engine)
     if not spans:
-        return model.link_history(pd.DataFrame(), spans, 0.0)
+        return model.link_history(pd.DataFrame(), spans, assumptions)
     first = min(span[0] for span in spans.values())
     last = max(span[1] for span in spans.values())
     months = store.fetch_product_months(engine, first, last, product_id)
-    cost_per_hour = store.fetch_assumptions(engine).loaded_hourly_cost
-    return model.link_history(months, spans, cost_per_hour)
+    return model.link_history(months, spans, assumptions)
 
 
 def link_strengths(engine: Engine, product_id: str | None) -> pd.DataFrame:
-    """Every link of the selection with r, lag_months and months (`core.report.link_strengths`).
+    """Every link of the selection with its strength (`core.report.link_strengths`).
 
-    Columns: product_id, metric, kr_id, evidence, note, kr_title, objective_id, r,
-    lag_months, months.
+    Columns: product_id, metric, kr_id, evidence, note, kr_title, objective_id, then
+    LINK_COLUMNS (r, lag_months, months, ci90, r_changes, months_changes, ci90_changes,
+    verdict; intervals are (low, high) tuples or None).
     """
-    inputs = fetch_link_inputs(engine, product_id)
-    if inputs.links.empty:
-        return model.link_strengths(inputs, 0.0)
-    return model.link_strengths(inputs, store.fetch_assumptions(engine).loaded_hourly_cost)
+    return model.link_strengths(
+        fetch_link_inputs(engine, product_id), store.fetch_assumptions(engine)
+    )
 
 
 def fetch_report_inputs(

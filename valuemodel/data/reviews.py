@@ -186,3 +186,9 @@ def delete_review(engine: Engine, name: str) -> bool:
     with engine.begin() as conn:
         done = conn.execute(queries.q("review_delete"), {"review_name": name}).scalar()
     return done is not None
+
+
+def previous_review_name(engine: Engine, name: str) -> str | None:
+    """The newest review of the same selection frozen before `name`, or None."""
+    frame = store._frame(engine, "review_previous_name", review_name=name)
+    return None if frame.empty else str(frame.iloc[0]["name"])

@@ -16,7 +16,9 @@ from typing import Any
 from valuemodel.core.contract import HEART_DIMENSIONS
 from valuemodel.core.metrics import none_if_nan
 from valuemodel.core.months import Period
+from valuemodel.core.okr import NOT_ENOUGH_DATA
 from valuemodel.core.report import Buyer, Link, Portfolio, ProductReport, Report, User
+from valuemodel.core.stats import Interval
 
 Json = dict[str, Any]  # plain JSON values: str, int, float, None, list, dict
 
@@ -24,6 +26,14 @@ Json = dict[str, Any]  # plain JSON values: str, int, float, None, list, dict
 def _round(value: float | None, digits: int) -> float | None:
     value = none_if_nan(value)
     return None if value is None else round(value, digits)
+
+
+def interval_json(interval: Interval | None, digits: int) -> list[float] | None:
+    """[low, high] rounded, or None when either end is undefined."""
+    if interval is None:
+        return None
+    low, high = (_round(float(v), digits) for v in interval)
+    return None if low is None or high is None else [low, high]
 
 
 def buyer_json(buyer: Buyer) -> dict[str, float | None]:
@@ -49,6 +59,10 @@ def user_json(user: User) -> Json:
         "retention": _round(user.retention, 4),
         "task_success": _round(user.task_success, 4),
         "happiness": _round(user.happiness, 1),
+        "happiness_responses": user.happiness_responses,
+        "happiness_ci90": interval_json(user.happiness_ci90, 1),
+        "retention_ci90": interval_json(user.retention_ci90, 4),
+        "task_success_ci90": interval_json(user.task_success_ci90, 4),
         "scores": {d: _round(user.scores[d], 1) for d in HEART_DIMENSIONS},
         "heart_index": _round(user.heart_index, 1),
     }
@@ -63,6 +77,11 @@ def link_json(link: Link) -> Json:
         "r": None if link.r is None else round(link.r, 4),
         "lag_months": link.lag_months,
         "months": link.months,
+        "ci90": interval_json(link.ci90, 4),
+        "r_changes": None if link.r_changes is None else round(link.r_changes, 4),
+        "months_changes": link.months_changes,
+        "ci90_changes": interval_json(link.ci90_changes, 4),
+        "verdict": link.verdict,
     }
 
 
@@ -111,6 +130,12 @@ def _buyer(doc: Mapping[str, Any]) -> Buyer:
     )
 
 
+def _interval(value: Any) -> Interval | None:
+    if not isinstance(value, list | tuple) or len(value) != 2 or None in value:
+        return None
+    return float(value[0]), float(value[1])
+
+
 def _user(doc: Mapping[str, Any]) -> User:
     scores = doc.get("scores") or {}
     return User(
@@ -118,6 +143,11 @@ def _user(doc: Mapping[str, Any]) -> User:
         active_users=int(doc.get("active_users") or 0),
         scores={d: _number(scores.get(d)) for d in HEART_DIMENSIONS},
         heart_index=_number(doc.get("heart_index")),
+        happiness_responses=int(doc.get("happiness_responses") or 0),
+        happiness_ci90=_interval(doc.get("happiness_ci90")),
+        retention_ci90=_interval(doc.get("retention_ci90")),
+        task_success_ci90=_interval(doc.get("task_success_ci90")),
+        happiness_scored=scores.get("happiness") is not None,
         **{d: _number(doc.get(d)) for d in HEART_DIMENSIONS},
     )
 
@@ -130,6 +160,11 @@ def _link(doc: Mapping[str, Any]) -> Link:
         r=_number(doc.get("r")),
         lag_months=None if doc.get("lag_months") is None else int(doc["lag_months"]),
         months=None if doc.get("months") is None else int(doc["months"]),
+        ci90=_interval(doc.get("ci90")),
+        r_changes=_number(doc.get("r_changes")),
+        months_changes=None if doc.get("months_changes") is None else int(doc["months_changes"]),
+        ci90_changes=_interval(doc.get("ci90_changes")),
+        verdict=str(doc.get("verdict") or NOT_ENOUGH_DATA),
     )
 
 
