@@ -12,7 +12,6 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import APP
 from tests.sql.csvdata import write_folder
 from tests.sql.test_heart_sql import HEART
-from valuemodel.core import metrics
 from valuemodel.core.contract import HEART_DIMENSIONS
 from valuemodel.core.report import Report
 from valuemodel.data import db, store
@@ -60,18 +59,12 @@ def test_product_tiles_equal_the_report_user_object(app_env, demo_engine):
     shown = tiles(at)
     assert shown["HEART index"][0] == f"{user.heart_index:.0f} / 100"
     targets = heart.targets_of(store.fetch_heart_goals(demo_engine, "ci"), "ci")
-    min_responses = store.fetch_assumptions(demo_engine).min_survey_responses
     for dimension in HEART_DIMENSIONS:
         score = user.scores[dimension]
-        thin_nps = (
-            dimension == "happiness"
-            and user.happiness is not None
-            and not metrics.enough_responses(user.happiness_responses, min_responses)
-        )
         if dimension not in targets:
             expected = heart.NO_GOAL
-        elif thin_nps:
-            expected = heart.TOO_FEW
+        elif dimension == "happiness" and user.happiness is not None and score is None:
+            expected = heart.TOO_FEW  # under min_survey_responses: shown, not scored
         elif score is None:
             expected = heart.NO_DATA
         else:
@@ -184,8 +177,8 @@ def heart_fixture_env(make_database, tmp_path, monkeypatch):
 
 def test_a_month_without_events_shows_no_data_rather_than_zeros(heart_fixture_env):
     # ci has no event in 2025-03: adoption is 0 by definition (0 of 10 eligible), retention
-    # is 0 of February's 3 users; engagement and task success have no value; happiness is
-    # the rolling quarter Jan..Mar: 3 answers, fewer than min_survey_responses (5).
+    # is 0 of February's 3 users; engagement and task success have no value; happiness
+    # (the quarter Jan..Mar) rests on January's 3 answers, under the fixture's minimum 5.
     at = heart_page("ci", period=("2025-03", "2025-03"))
     shown = tiles(at)
     assert shown["Adoption"][0] == "0"
