@@ -11,15 +11,11 @@ import altair as alt
 import pandas as pd
 
 from valuemodel.core.report import Buyer, ProductReport
-from valuemodel.present import charts
+from valuemodel.present import charts, labels
 from valuemodel.present.formats import MISSING, money, percent, score
 from valuemodel.present.heart_charts import styled
 
-EVIDENCE_LABELS = {
-    "causal": "Causal (tested)",
-    "correlational": "Correlational (dotted line)",
-    "asserted": "Asserted (no data)",
-}
+EVIDENCE_LABELS = labels.EVIDENCE
 
 
 def value_map_data(products: Sequence[ProductReport], currency: str) -> pd.DataFrame:
