@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import altair as alt
 import pandas as pd
 
 from valuemodel.core.brief_inputs import BriefInputs
 from valuemodel.core.contract import HEART_DIMENSIONS
+from valuemodel.core.report import ProductReport
 from valuemodel.present import charts, heart, labels, value
 from valuemodel.present.formats import MISSING, money, months, nps, number, percent, score
 
@@ -233,15 +234,12 @@ def _top_tasks(ledger: pd.DataFrame, currency: str, *, by_product: bool = False)
     return lead + ", ".join(parts) + " (risk-adjusted, this period)."
 
 
-def _loss_makers(entries: list[dict[str, Any]], currency: str) -> str:
+def _loss_makers(entries: Sequence[ProductReport], currency: str) -> str:
     """' Net loss this period: A (-$12,000), B (-$3,000).' or ''."""
-    losing = sorted(
-        (p for p in entries if (p["buyer"]["net_value"] or 0) < 0),
-        key=lambda p: p["buyer"]["net_value"],
-    )
+    losing = sorted((p for p in entries if p.buyer.net_value < 0), key=lambda p: p.buyer.net_value)
     if not losing:
         return ""
-    parts = [f"{p['name']} ({money(p['buyer']['net_value'], currency)})" for p in losing]
+    parts = [f"{p.name} ({money(p.buyer.net_value, currency)})" for p in losing]
     return " Net loss this period: " + ", ".join(parts) + "."
 
 
