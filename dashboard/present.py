@@ -10,13 +10,30 @@ import streamlit as st
 
 KEY = "present"
 
+# Every run, every screen: a tile never cuts its number or its label; they shrink with
+# the window and wrap instead of ending in "...".
+FIT_CSS = """
+<style>
+[data-testid="stMetricValue"] { font-size: clamp(1.35rem, 2.1vw, 2.25rem); }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+[data-testid="stMetricDelta"] > div {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: anywhere;
+}
+[data-testid="stTable"] th { white-space: normal; }
+</style>
+"""
+
 # Larger type, more air, no sidebar: readable from the back of a meeting room.
 PROJECTOR_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"] { display: none !important; }
 [data-testid="stMainBlockContainer"] { max-width: 1680px; padding-top: 3.5rem; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 3.1rem !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+  font-size: clamp(1.8rem, 2.6vw, 3.1rem) !important;
+}
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { font-size: 1.25rem !important; }
 [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * { font-size: 1.1rem !important; }
 h1 { font-size: 3rem !important; }
@@ -59,6 +76,7 @@ def _set(value: bool) -> None:
 
 def controls(presenting: bool) -> None:
     """The switch: a toggle in the sidebar, or a quiet exit button while presenting."""
+    st.markdown(FIT_CSS, unsafe_allow_html=True)
     if presenting:
         st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
         _, left, right = st.columns([3, 1, 1], vertical_alignment="center")

@@ -103,8 +103,9 @@ if selection.is_portfolio:
     backstops_below = int(gsm["backstop_below"].sum()) if not gsm.empty else 0
     change = heart.index_change(portfolio_by_month, previous_month, mean_index)
     tiles = page.portfolio_tiles(mean_index, indexed, len(products), backstops_below, change)
-    for column, (label, shown, delta, explain) in zip(st.columns(3), tiles, strict=True):
-        ui.tile(column, label, shown, delta=delta, help=explain)
+    row = st.container(horizontal=True, gap="small")
+    for label, shown, delta, explain in tiles:
+        ui.tile(row.container(width=240), label, shown, delta=delta, help=explain)
     trend = heart.index_trend_sentence(heart.from_month(portfolio_by_month, period.first))
     summary = page.portfolio_summary(mean_index, indexed, last_month, trend, worst)
     if summary:
@@ -239,8 +240,9 @@ else:
     worst = heart.weakest(user.scores)
     summary.markdown(page.product_summary(index_value, last_month, trend, worst, cards))
 
-    tiles = st.columns(5)
-    for column, card in zip(tiles, cards, strict=True):
+    row = st.container(horizontal=True, gap="small")  # wraps on a narrow screen
+    for card in cards:
+        column = row.container(width=230 if ui.presenting() else 180)
         ui.tile(
             column,
             card.label,

@@ -12,6 +12,8 @@ from valuemodel.present import heart, overview, value
 from valuemodel.present.heart_charts import dimension_chart, score_heatmap
 from valuemodel.present.text import plain
 
+# px: tiles wrap to the next line rather than squeeze their figures (wider in a room)
+TILE_WIDTH = 230 if ui.presenting() else 150
 selection = ui.selection()
 period = selection.period
 product_id = selection.product_id
@@ -57,9 +59,11 @@ with buyer_side:
         )
     }
     shown = overview.compact_buyer_values(buyer, currency)
-    for column, label in zip(st.columns([1.5, 1, 1]), ("Net value", "ROI", "Payback"), strict=True):
+    # A row that wraps on a narrow screen, so no tile ever cuts its number.
+    row = st.container(horizontal=True, gap="small")
+    for label in ("Net value", "ROI", "Payback"):
         tile = tiles[label]
-        column.metric(
+        row.metric(
             tile.label,
             shown[label],
             delta=tile.delta if label == "Payback" else None,
@@ -67,7 +71,7 @@ with buyer_side:
             delta_arrow=tile.delta_arrow,  # type: ignore[arg-type]
             help=tile.help,
             border=True,
-            height="stretch",
+            width=TILE_WIDTH,
         )
     st.altair_chart(value.cumulative_chart(flows, period.first, buyer, currency), width="stretch")
     st.markdown("**How it ladders up to company OKRs**")
@@ -94,22 +98,22 @@ with user_side:
         mean_index, counted = heart.portfolio_index(products)
         users = {p.product_id: p.user for p in products}
         gsm = heart.gsm_table(goals, users, names)
-        cols = st.columns(2)
-        cols[0].metric(
+        cols = st.container(horizontal=True, gap="small")
+        cols.metric(
             "HEART index, mean of products",
             heart.format_score(mean_index) if mean_index is not None else heart.NO_DATA,
             help="Mean of the products' HEART indexes in the last month (0-100); each "
             "product's index is the mean of its scores against its own goals.",
             border=True,
-            height="stretch",
+            width=TILE_WIDTH,
         )
         below = heart.backstop_warnings(gsm)
-        cols[1].metric(
+        cols.metric(
             "Backstops below target",
             f"{len(below)}",
             help="Backstop goals whose current value misses the target.",
             border=True,
-            height="stretch",
+            width=TILE_WIDTH,
         )
         st.altair_chart(
             overview.index_bars(products, f"HEART index by product, {period.last}"),
