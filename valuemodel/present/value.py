@@ -791,9 +791,12 @@ def cumulative_chart(
     first_month: str,
     buyer: Buyer,
     currency: str,
+    *,
+    events: pd.DataFrame | None = None,
 ) -> alt.TopLevelMixin:
     """Cumulative risk-adjusted savings against cumulative cost, gross savings as a lighter
-    dashed line, and the payback point marked; the title states the takeaway."""
+    dashed line, and the payback point marked; the title states the takeaway. `events`
+    (`charts.event_markers` rows: notes, releases) are marked at the end of their month."""
     data = cumulative_chart_data(flows, first_month)
     data["amount"] = _money_column(data, "value", currency)
     domain = [SAVINGS, GROSS, COST]
@@ -853,12 +856,19 @@ def cumulative_chart(
                     align="right", dx=-10, dy=-14, fontWeight="bold", fontSize=13, color=charts.NET
                 ).encode(x="at:T", y="value:Q", text="label:N")
             )
+    markers = None
+    if events is not None and not events.empty:
+        at_end = events.assign(month=pd.to_datetime(events["month"]) + pd.offsets.MonthEnd(0))
+        markers = charts.event_markers(at_end, x="at")
     title = alt.Title(
         cumulative_title(buyer, first_month, currency),
         subtitle="Cumulative from the period's start; the dashed line is gross savings "
         "before the confidence haircut.",
     )
-    return charts.style(alt.layer(*layers).properties(title=title), height=340)
+    layered = alt.layer(*layers)
+    if markers is not None:
+        layered = alt.layer(*layers, markers).resolve_scale(color="independent")
+    return charts.style(layered.properties(title=title), height=340)
 
 
 def monthly_chart(flows: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
