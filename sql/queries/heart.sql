@@ -16,6 +16,10 @@ WITH months AS (
     SELECT u.product_id, u.month, u.user_id
     FROM rollup_user_month u JOIN selected s USING (product_id)
     WHERE u.month BETWEEN (CAST(:month_from AS date) - interval '1 month')::date AND CAST(:month_to AS date)
+      AND (CAST(:segment_attribute AS text) IS NULL OR coalesce(
+          (SELECT ps.value FROM people_segments ps
+           WHERE ps.user_id = u.user_id AND ps.attribute = CAST(:segment_attribute AS text)),
+          'unknown') = CAST(:segment_value AS text))
 ), this_and_last AS (
     SELECT coalesce(cur.product_id, prev.product_id) AS product_id,
            coalesce(cur.month, prev.next_month) AS month,
@@ -61,6 +65,10 @@ WITH selected AS (
     SELECT u.product_id, u.user_id, min(u.month) AS cohort_month
     FROM rollup_user_month u JOIN selected s USING (product_id)
     WHERE u.month <= CAST(:month_to AS date)
+      AND (CAST(:segment_attribute AS text) IS NULL OR coalesce(
+          (SELECT ps.value FROM people_segments ps
+           WHERE ps.user_id = u.user_id AND ps.attribute = CAST(:segment_attribute AS text)),
+          'unknown') = CAST(:segment_value AS text))
     GROUP BY u.product_id, u.user_id
     HAVING min(u.month) >= CAST(:month_from AS date)
 ), activity AS (

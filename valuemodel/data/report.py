@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from valuemodel.core import metrics, okr
+from valuemodel.core import metrics, okr, segments
 from valuemodel.core.contract import HEART_DIMENSIONS
 from valuemodel.core.months import Period, ReportError
 from valuemodel.data import store
@@ -65,15 +65,46 @@ def link_strengths(engine: Engine, product_id: str | None) -> pd.DataFrame:
 
 
 def build_report(
-    engine: Engine, period: Period, product_id: str | None = None
+    engine: Engine,
+    period: Period,
+    product_id: str | None = None,
+    *,
+    segment: segments.Segment | None = None,
+    segment_attribute: str | None = None,
 ) -> dict[str, object]:
-    """The report object of DESIGN section 5 for `period` and one product or all."""
+    """The report object of DESIGN section 5 for `period` and one product or all.
+
+    With `segment`, user figures (HEART values, the funnel) are that segment's; buyer
+    money stays the whole product's. With `segment_attribute`, each product gains
+    `segments`: adoption and opportunity of every value of that attribute.
+    """
     products = store.fetch_products(engine, product_id)
     if product_id is not None and products.empty:
         raise ReportError(f"unknown product {product_id!r}; `report` without --product lists all")
+    if segment_attribute is not None and segment_attribute not in segments.SEGMENT_ATTRIBUTES:
+        raise ReportError(
+            f"unknown segment attribute {segment_attribute!r} "
+            f"(one of {', '.join(segments.SEGMENT_ATTRIBUTES)})"
+        )
     assumptions = store.fetch_assumptions(engine)
-    months = store.fetch_product_months(engine, period.first, period.last, product_id)
+    whole = store.fetch_product_months(engine, period.first, period.last, product_id)
+    months = (
+        whole
+        if segment is None
+        else store.fetch_product_months(engine, period.first, period.last, product_id, segment)
+    )
     values = metrics.monthly_values(months, assumptions.loaded_hourly_cost)
+    whole_values = metrics.monthly_values(whole, assumptions.loaded_hourly_cost)
+    ruled = store.fetch_products_with_rules(engine)
+    segment_rows = store.fetch_segment_months(
+        engine,
+        period.last,
+        period.last,
+        product_id,
+        None if segment is None else segment.attribute,
+        None if segment is None else segment.value,
+    )
+    per_active = segments.savings_per_active_user(whole_values, period.last)
     goals = store.fetch_heart_goals(engine, product_id)
     links = link_strengths(engine, product_id)
 
@@ -87,6 +118,21 @@ def build_report(
         buyer = metrics.buyer_figures(metrics.monthly_flows(own))
         user = metrics.user_figures(own.iloc[-1], targets)
         own_links = links[links["product_id"] == product.product_id] if not links.empty else links
+        funnel = segments.product_funnel(
+            segment_rows,
+            product.product_id,
+            period.last,
+            eligible_users=int(product.eligible_users),
+            ruled=product.product_id in ruled,
+        )
+        extra: dict[str, object] = {"funnel": _json_funnel(funnel)}
+        if segment_attribute is not None:
+            rows = store.fetch_segment_months(
+                engine, period.last, period.last, product.product_id, segment_attribute
+            )
+            extra["segments"] = _json_segments(
+                segments.segment_table(rows, segment_attribute, period.last, per_active)
+            )
         product_reports.append(
             {
                 "product_id": product.product_id,
@@ -104,9 +150,10 @@ def build_report(
                     }
                     for link in own_links.itertuples()
                 ],
+                **extra,
             }
         )
-    portfolio = metrics.buyer_figures(metrics.monthly_flows(values))
+    portfolio = metrics.buyer_figures(metrics.monthly_flows(whole_values))
     return {
         "period": {"from": period.first, "to": period.last},
         "currency": assumptions.currency,
@@ -144,3 +191,31 @@ def _json_user(user: metrics.UserFigures) -> dict[str, object]:
         "scores": {d: _round(user.scores[d], 1) for d in HEART_DIMENSIONS},
         "heart_index": _round(user.heart_index, 1),
     }
+
+
+def _json_funnel(funnel: segments.Funnel) -> dict[str, object]:
+    return {
+        "month": funnel.month,
+        "eligible": funnel.eligible,
+        "reached": funnel.reached,
+        "tried": funnel.tried,
+        "active": funnel.active,
+        "habitual": funnel.habitual,
+    }
+
+
+def _json_segments(table: pd.DataFrame) -> list[dict[str, object]]:
+    def number(value: object, digits: int) -> float | None:
+        return _round(float(value), digits)  # type: ignore[arg-type]
+
+    return [
+        {
+            "attribute": row.attribute,
+            "value": row.value,
+            "eligible": None if pd.isna(row.eligible) else int(row.eligible),
+            "active": int(row.active),
+            "adoption": number(row.adoption, 4),
+            "opportunity": number(row.opportunity, 2),
+        }
+        for row in table.itertuples()
+    ]
