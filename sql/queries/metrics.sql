@@ -97,26 +97,34 @@ SELECT key, value, updated_at FROM assumptions ORDER BY key;
 
 -- name: data_months
 -- The first and last month holding any usage event (NULLs on an empty database).
-SELECT min(month) AS first_month, max(month) AS last_month FROM rollup_user_month;
+SELECT min(month) AS first_month, max(month) AS last_month FROM rollup_product_month;
 
 -- name: product_coverage
 -- Per product: months and users with activity, events, surveys, cost months, latest data.
+-- Read from the per product-month rollups (users: the sum of the cohort sizes, each user
+-- counted in the month of their first activity), the latest day by one index probe.
 SELECT p.product_id, p.name, p.owner_team, p.eligible_users, p.launched_on,
        u.first_month, u.last_month, coalesce(u.active_months, 0) AS active_months,
-       coalesce(u.users, 0) AS users, coalesce(u.events, 0) AS events,
+       coalesce(k.users, 0) AS users, coalesce(e.events, 0) AS events,
        coalesce(sv.responses, 0) AS survey_responses,
        coalesce(c.cost_months, 0) AS cost_months,
        d.last_day
 FROM products p
 LEFT JOIN (
     SELECT product_id, min(month) AS first_month, max(month) AS last_month,
-           count(DISTINCT month) AS active_months, count(DISTINCT user_id) AS users,
-           sum(events) AS events
-    FROM rollup_user_month GROUP BY product_id
+           count(*) AS active_months
+    FROM rollup_product_month GROUP BY product_id
 ) u USING (product_id)
+LEFT JOIN (
+    SELECT product_id, sum(active_users) AS users
+    FROM rollup_cohort_month WHERE month = cohort_month GROUP BY product_id
+) k USING (product_id)
+LEFT JOIN (SELECT product_id, sum(events) AS events FROM rollup_action_month GROUP BY product_id) e USING (product_id)
 LEFT JOIN (SELECT product_id, sum(responses) AS responses FROM rollup_survey_month GROUP BY product_id) sv USING (product_id)
 LEFT JOIN (SELECT product_id, count(DISTINCT month) AS cost_months FROM costs GROUP BY product_id) c USING (product_id)
-LEFT JOIN (SELECT product_id, max(day) AS last_day FROM rollup_user_day GROUP BY product_id) d USING (product_id)
+LEFT JOIN LATERAL (
+    SELECT max(day) AS last_day FROM rollup_user_day r WHERE r.product_id = p.product_id
+) d ON true
 ORDER BY p.name;
 
 -- name: last_import

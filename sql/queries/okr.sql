@@ -20,7 +20,7 @@ ORDER BY m.kr_id, m.month;
 -- name: product_active_span
 -- Per product, the first and last month holding any usage event.
 SELECT product_id, min(month) AS first_month, max(month) AS last_month
-FROM rollup_user_month
+FROM rollup_product_month
 WHERE CAST(:product_id AS text) IS NULL OR product_id = CAST(:product_id AS text)
 GROUP BY product_id;
 

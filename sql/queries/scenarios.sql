@@ -7,20 +7,10 @@
 WITH months AS (
     SELECT generate_series(CAST(:month_from AS date), CAST(:month_to AS date), interval '1 month')::date AS month
 ), activity AS (
-    SELECT u.month, count(*) AS active_users
-    FROM rollup_user_month u
-    WHERE u.product_id = CAST(:product_id AS text)
-      AND u.month BETWEEN (CAST(:month_from AS date) - interval '1 month')::date AND CAST(:month_to AS date)
-    GROUP BY u.month
-), retained AS (
-    SELECT cur.month, count(*) AS retained_users
-    FROM rollup_user_month cur
-    JOIN rollup_user_month prev
-      ON prev.product_id = cur.product_id AND prev.user_id = cur.user_id
-     AND prev.month = (cur.month - interval '1 month')::date
-    WHERE cur.product_id = CAST(:product_id AS text)
-      AND cur.month BETWEEN CAST(:month_from AS date) AND CAST(:month_to AS date)
-    GROUP BY cur.month
+    SELECT r.month, r.active_users, r.retained_users
+    FROM rollup_product_month r
+    WHERE r.product_id = CAST(:product_id AS text)
+      AND r.month BETWEEN (CAST(:month_from AS date) - interval '1 month')::date AND CAST(:month_to AS date)
 ), cost AS (
     SELECT c.month,
            sum(c.amount) FILTER (WHERE c.category = 'headcount') AS headcount,
@@ -36,7 +26,7 @@ WITH months AS (
 SELECT m.month,
        coalesce(a.active_users, 0) AS active_users,
        coalesce(p.active_users, 0) AS prev_active_users,
-       coalesce(r.retained_users, 0) AS retained_users,
+       coalesce(a.retained_users, 0) AS retained_users,
        coalesce(c.headcount, 0)::double precision AS headcount,
        coalesce(c.infrastructure, 0)::double precision AS infrastructure,
        coalesce(c.licenses, 0)::double precision AS licenses,
@@ -45,7 +35,6 @@ SELECT m.month,
 FROM months m
 LEFT JOIN activity a ON a.month = m.month
 LEFT JOIN activity p ON p.month = (m.month - interval '1 month')::date
-LEFT JOIN retained r ON r.month = m.month
 LEFT JOIN cost c ON c.month = m.month
 ORDER BY m.month;
 

@@ -30,8 +30,10 @@ WITH tables (position, table_name, file_name, row_count, latest) AS (
     SELECT 2, 'costs', 'costs.csv', count(*), to_char(max(month), 'YYYY-MM') FROM costs
     UNION ALL
     SELECT 3, 'usage_events', 'usage_events.csv',
-           (SELECT coalesce(sum(events), 0) FROM rollup_user_month),
-           (SELECT to_char(max(day), 'YYYY-MM-DD') FROM rollup_user_day)
+           (SELECT coalesce(sum(events), 0) FROM rollup_action_month),
+           (SELECT to_char(max(d.last_day), 'YYYY-MM-DD') FROM products p, LATERAL (
+                SELECT max(day) AS last_day FROM rollup_user_day r WHERE r.product_id = p.product_id
+            ) d)
     UNION ALL
     SELECT 4, 'surveys', 'surveys.csv', count(*),
            to_char(max(responded_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM surveys
@@ -52,7 +54,9 @@ WITH tables (position, table_name, file_name, row_count, latest) AS (
     SELECT 11, 'assumptions', 'assumptions.csv', count(*),
            to_char(max(updated_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM assumptions
     UNION ALL
-    SELECT 12, 'rollup_user_month', NULL, count(*), to_char(max(month), 'YYYY-MM') FROM rollup_user_month
+    -- Its rows are the user-months: the sum of active users per product-month, not a scan.
+    SELECT 12, 'rollup_user_month', NULL, coalesce(sum(active_users), 0), to_char(max(month), 'YYYY-MM')
+    FROM rollup_product_month
     UNION ALL
     SELECT 13, 'rollup_action_month', NULL, count(*), to_char(max(month), 'YYYY-MM') FROM rollup_action_month
     UNION ALL

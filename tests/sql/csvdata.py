@@ -27,6 +27,7 @@ HEADERS = {
     "eligibility.csv": "product_id,attribute,value",
     "releases.csv": "product_id,release_id,released_on,title,kind",
     "rollouts.csv": "product_id,release_id,attribute,value,rolled_out_on",
+    "notes.csv": "product_id,month,metric,author,text",
 }
 
 
@@ -147,6 +148,7 @@ PORTFOLIO: dict[str, list[str]] = {
         "dm,d1,2025-04-05T10:00:00Z,query,true,",
         "dm,d2,2025-04-06T10:00:00Z,query,true,",
     ],
+    "notes.csv": ["ci,2025-02,happiness,Ana,Outage on the 12th", "hr,2025-03,,Ben,Re-org"],
 }
 
 

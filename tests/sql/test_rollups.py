@@ -44,6 +44,46 @@ DIRECT = {
                count(duration_seconds) AS duration_count,
                percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_seconds) AS duration_median
         FROM usage_events GROUP BY 1, 2, 3""",
+    # new = first ever active month, returning = also active the month before,
+    # resurrected = neither, dormant = active the month before but not this month
+    "rollup_lifecycle_month": """
+        WITH um AS (
+            SELECT DISTINCT product_id, user_id,
+                   date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date AS month
+            FROM usage_events
+        ), firsts AS (
+            SELECT product_id, user_id, min(month) AS first_month FROM um GROUP BY 1, 2
+        ), states AS (
+            SELECT um.product_id, um.month, true AS active, um.month = f.first_month AS first,
+                   EXISTS (SELECT 1 FROM um p WHERE p.product_id = um.product_id
+                           AND p.user_id = um.user_id
+                           AND p.month = (um.month - interval '1 month')::date) AS before
+            FROM um JOIN firsts f USING (product_id, user_id)
+            UNION ALL
+            SELECT p.product_id, (p.month + interval '1 month')::date, false, false, true
+            FROM um p
+            WHERE NOT EXISTS (SELECT 1 FROM um n WHERE n.product_id = p.product_id
+                              AND n.user_id = p.user_id
+                              AND n.month = (p.month + interval '1 month')::date)
+        )
+        SELECT product_id, month,
+               count(*) FILTER (WHERE active) AS active_users,
+               count(*) FILTER (WHERE active AND first) AS new_users,
+               count(*) FILTER (WHERE active AND before) AS returning_users,
+               count(*) FILTER (WHERE active AND NOT before AND NOT first) AS resurrected_users,
+               count(*) FILTER (WHERE NOT active) AS dormant_users
+        FROM states GROUP BY 1, 2""",
+    "rollup_cohort_month": """
+        WITH um AS (
+            SELECT DISTINCT product_id, user_id,
+                   date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date AS month
+            FROM usage_events
+        )
+        SELECT um.product_id, f.cohort_month, um.month, count(*) AS active_users
+        FROM um
+        JOIN (SELECT product_id, user_id, min(month) AS cohort_month FROM um GROUP BY 1, 2) f
+          USING (product_id, user_id)
+        GROUP BY 1, 2, 3""",
     "rollup_survey_month": """
         SELECT product_id, date_trunc('month', responded_at AT TIME ZONE 'UTC')::date AS month,
                count(*) AS responses,

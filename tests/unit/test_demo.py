@@ -515,3 +515,33 @@ def test_progress_names_each_product_and_the_events_file(tmp_path: Path) -> None
 def test_refuses_bad_arguments(tmp_path: Path, kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         write_demo_csv(tmp_path, **kwargs)
+
+
+# ------------------------------------------------------------------ a company of N people
+
+
+def test_people_fixes_the_directory_and_scales_every_products_eligible_users(
+    tmp_path: Path,
+) -> None:
+    from valuemodel.demo.portfolio import PRODUCTS, events_for_people
+
+    people = 1_000
+    rows = write_demo_csv(
+        tmp_path, events=events_for_people(people), end_month=END_MONTH, people=people
+    )
+    events = pd.read_csv(tmp_path / "usage_events.csv", dtype=str)
+    products = pd.read_csv(tmp_path / "products.csv", dtype=str).set_index("product_id")
+    assert rows["usage_events.csv"] == len(events)
+    assert abs(len(events) - 300 * people) <= 0.02 * 300 * people
+    numbers = events["user_id"].str[1:].astype(int)
+    assert numbers.max() <= people and numbers.max() > 0.9 * people
+    assert not events.duplicated(["product_id", "user_id", "occurred_at", "action"]).any()
+    for product in PRODUCTS:
+        eligible = int(products.loc[product.product_id, "eligible_users"])
+        assert eligible == round(product.eligible_users * people / 5_000)
+
+
+def test_too_few_events_for_the_people_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="too few for 50,000 people"):
+        write_demo_csv(tmp_path, events=100_000, end_month=END_MONTH, people=50_000)
+    assert not (tmp_path / "usage_events.csv").exists()

@@ -54,13 +54,25 @@ def cmd_roles(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from valuemodel.demo.portfolio import write_demo_csv
+    from valuemodel.demo.portfolio import REFERENCE_EVENTS, events_for_people, write_demo_csv
 
+    events = args.events
+    if events is None:
+        events = REFERENCE_EVENTS if args.people is None else events_for_people(args.people)
     engine = db.get_engine()
     ensure_schema(engine)
     with tempfile.TemporaryDirectory(prefix="valuedash-demo-") as scratch:
         folder = Path(args.out) if args.out else Path(scratch)
-        write_demo_csv(folder, events=args.events, end_month=args.end_month, progress=_say)
+        try:
+            write_demo_csv(
+                folder,
+                events=events,
+                end_month=args.end_month,
+                people=args.people,
+                progress=_say,
+            )
+        except ValueError as exc:
+            raise ReportError(str(exc)) from exc
         result = import_folder(engine, folder, progress=_say)
     _say(
         f"Loaded the demo portfolio: {result.total_rows:,} rows "
@@ -179,7 +191,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="generate the demo portfolio and import it")
     demo.add_argument(
-        "--events", type=int, default=1_000_000, help="usage events (default 1,000,000)"
+        "--events",
+        type=int,
+        default=None,
+        help="usage events (default 1,000,000; with --people, 300 per person)",
+    )
+    demo.add_argument(
+        "--people",
+        type=int,
+        default=None,
+        help="employees in the directory (default 5,000 or fewer to fit --events); "
+        "eligible users of every product scale with it",
     )
     demo.add_argument(
         "--end-month", help="last month of the demo data (YYYY-MM); default: last complete month"
@@ -221,6 +243,9 @@ def build_parser() -> argparse.ArgumentParser:
     from valuemodel.cli import scenario as scenario_cli
 
     scenario_cli.register(sub)
+    from valuemodel.cli import plan as plan_cli
+
+    plan_cli.register(sub)
     return parser
 
 

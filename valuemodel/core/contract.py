@@ -14,6 +14,9 @@ COST_CATEGORIES = ("headcount", "infrastructure", "licenses", "other")
 EVIDENCE_KINDS = ("causal", "correlational", "asserted")
 OBJECTIVE_LEVELS = ("company", "org", "team")
 GOAL_ROLES = ("key", "backstop")
+NOTE_METRICS = (*HEART_DIMENSIONS, "savings", "cost")
+NOTE_TEXT_MAX = 500
+NOTE_AUTHOR_MAX = 80
 ASSUMPTION_KEYS = ("loaded_hourly_cost", "currency", "discount_rate")
 # The people directory's attributes a segment, an eligibility rule or a rollout names.
 SEGMENT_ATTRIBUTES = ("org", "team", "job_family", "location")
@@ -202,6 +205,19 @@ FILES: tuple[FileSpec, ...] = (
             Column("duration_seconds", "number", optional=True, minimum=0),
         ),
         key=("product_id", "user_id", "occurred_at", "action"),
+        references=(_PRODUCT,),
+    ),
+    FileSpec(
+        "notes.csv",
+        "notes",
+        (
+            Column("product_id", "id"),
+            Column("month", "month"),
+            Column("metric", "enum", optional=True, choices=NOTE_METRICS),
+            Column("author", "text"),
+            Column("text", "text"),
+        ),
+        key=("product_id", "month", "metric", "author", "text"),
         references=(_PRODUCT,),
     ),
 )

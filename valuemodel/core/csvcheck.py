@@ -21,6 +21,8 @@ from valuemodel.core.contract import (
     CURRENCIES,
     FILES,
     FILES_BY_NAME,
+    NOTE_AUTHOR_MAX,
+    NOTE_TEXT_MAX,
     SEGMENT_ATTRIBUTES,
     TARGET_RANGES,
     UNKNOWN_SEGMENT,
@@ -408,6 +410,19 @@ def _check_rows(parsed: ParsedFile, result: Validation, bad: np.ndarray) -> np.n
         mask = (frame["parent_id"] == frame["objective_id"]).to_numpy() & ~bad
         _report(result, parsed, "parent_id", mask, "an objective cannot be its own parent")
         new_bad |= mask
+    elif name == "notes.csv":
+        for column, limit in (("author", NOTE_AUTHOR_MAX), ("text", NOTE_TEXT_MAX)):
+            values = frame[column].astype(str)
+            blank = (values.str.strip() == "") & (values != "")
+            mask = blank.to_numpy() & ~bad & ~new_bad
+            _report(result, parsed, column, mask, "holds only spaces (a value is required)")
+            new_bad |= mask
+            long = (values.str.len() > limit).to_numpy() & ~bad & ~new_bad
+            _report(result, parsed, column, long, f"longer than {limit} characters")
+            new_bad |= long
+        spaced = frame["author"].astype(str).str.strip() != frame["author"].astype(str)
+        mask = spaced.to_numpy() & ~bad & ~new_bad
+        _report(result, parsed, "author", mask, "{v!r} has leading or trailing spaces")
     elif name == "people.csv":
         for attribute in SEGMENT_ATTRIBUTES:
             mask = (frame[attribute] == UNKNOWN_SEGMENT).to_numpy() & ~bad & ~new_bad

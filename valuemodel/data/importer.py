@@ -119,6 +119,9 @@ def import_contents(
         with raw.cursor() as cursor:
             for parsed in checked.files:
                 table = parsed.spec.table
+                if f"stage_{table}" in queries.names():
+                    # Files added later keep their staging table beside their own queries.
+                    conn.exec_driver_sql(queries.sql(f"stage_{table}"))
                 say(f"Loading {parsed.spec.name} ({parsed.rows:,} rows)...")
                 with cursor.copy(queries.sql(f"copy_{table}")) as copy:
                     data = parsed.copy_text.encode("utf-8")
@@ -152,6 +155,7 @@ def refresh_touched(conn: Connection) -> int:
             "refresh_rollup_user_day",
             "refresh_rollup_user_month",
             "refresh_rollup_product_month",
+            "refresh_rollup_lifecycle",  # lifecycle and cohorts: after user_month
             "refresh_rollup_action_month",
             "refresh_rollup_survey_month",
             "refresh_rollup_user_action_month",

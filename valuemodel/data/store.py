@@ -199,7 +199,7 @@ def fetch_heart_lifecycle(
     dormant users (counts; see sql/heart.sql for the definitions). month is a datetime."""
     frame = _frame(
         engine,
-        "heart_lifecycle",
+        "heart_lifecycle" if segment is None else "segment_lifecycle",
         month_from=first_of_month(month_from),
         month_to=first_of_month(month_to),
         product_id=product_id,
@@ -222,7 +222,7 @@ def fetch_heart_cohorts(
     months_since (k), cohort_users, active_users."""
     frame = _frame(
         engine,
-        "heart_cohorts",
+        "heart_cohorts" if segment is None else "segment_cohorts",
         month_from=first_of_month(month_from),
         month_to=first_of_month(month_to),
         product_id=product_id,

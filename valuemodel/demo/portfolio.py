@@ -19,6 +19,9 @@ one event, so a smaller run shrinks the directory (and each product's eligible u
 and the active days per user. Costs are scaled by each product's expected event volume
 against the reference size, so adoption, retention, ROI and payback tell the same story
 at any size; at the reference size headcount is exactly FTE x 15,000 a month.
+With `people` the directory has exactly that many employees (50,000 for a large
+company: every product's eligible users x10) and the events must cover their active
+days; `events_for_people` gives a workload that grows events with people.
 """
 
 from __future__ import annotations
@@ -47,6 +50,11 @@ MIN_EVENTS = 5_000
 # population shrinks (every active day needs at least one event).
 MIN_EVENTS_PER_ACTIVE_DAY = 1.2
 MIN_ELIGIBLE = 6
+MIN_PEOPLE = 100
+# A workload that grows events with people: 300 events per person over the window
+# (1,500,000 for the reference 5,000 people; about nine per active user-month).
+EVENTS_PER_PERSON = 300
+_USER_KEY_SPAN = 1 << 22  # room for the directory index in the natural-key sort key
 
 Progress = Callable[[str], None]
 
@@ -374,14 +382,19 @@ def write_demo_csv(
     end_month: str | None = None,
     seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
+    people: int | None = None,
 ) -> dict[str, int]:
     """Write the 11 CSV files of the demo portfolio into `out_dir` (created if missing).
 
     Covers the 24 months ending with `end_month` (default: the last complete month in
     UTC); `events` is the number of usage events (the file holds it to within a few
-    rows: duplicates of a natural key are dropped). Returns the data rows written per
-    file name.
+    rows: duplicates of a natural key are dropped). `people` fixes the directory size
+    (every product's eligible users scale with it; see `events_for_people` for a
+    workload that grows events with people); without it the directory is the reference
+    5,000 or fewer. Returns the data rows written per file name.
     """
+    if people is not None and people < MIN_PEOPLE:
+        raise ValueError(f"people must be at least {MIN_PEOPLE:,} (got {people:,})")
     if events < MIN_EVENTS:
         raise ValueError(f"events must be at least {MIN_EVENTS:,} (got {events:,})")
     if end_month is None:
@@ -396,7 +409,7 @@ def write_demo_csv(
     rng_pools, rng_activity, rng_events, rng_surveys, rng_costs, rng_krs = (
         np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)
     )
-    size = _sizing(events, calendar)
+    size = _sizing(events, calendar, people)
 
     say(f"Simulating monthly activity of {size.directory:,} employees in 8 products...")
     activity = _simulate_activity(calendar, size, rng_pools, rng_activity)
@@ -503,15 +516,30 @@ def _expected_events(population: float, events: int, calendar: _Calendar) -> dic
     return {pid: days[pid] + extra * weights[pid] / total_weight for pid in days}
 
 
-def _sizing(events: int, calendar: _Calendar) -> _Size:
-    """The largest population (at most the reference) whose active days fit the events."""
+def events_for_people(people: int) -> int:
+    """The events of a workload that grows with the company: EVENTS_PER_PERSON each."""
+    return int(people) * EVENTS_PER_PERSON
+
+
+def _sizing(events: int, calendar: _Calendar, people: int | None = None) -> _Size:
+    """The largest population (at most the reference) whose active days fit the events,
+    or exactly `people` (a share of the reference directory) when given."""
 
     def fits(population: float) -> bool:
         days = sum(_expected_days(population, calendar).values())
         return days * MIN_EVENTS_PER_ACTIVE_DAY <= events
 
-    population = 1.0
-    if not fits(population):
+    population = 1.0 if people is None else people / DIRECTORY_SIZE
+    if people is not None:
+        if people >= _USER_KEY_SPAN:
+            raise ValueError(f"people must be below {_USER_KEY_SPAN:,} (got {people:,})")
+        if not fits(population):
+            days = sum(_expected_days(population, calendar).values())
+            raise ValueError(
+                f"{events:,} events are too few for {people:,} people: their expected "
+                f"{days:,.0f} active days need at least {days * MIN_EVENTS_PER_ACTIVE_DAY:,.0f}"
+            )
+    elif not fits(population):
         low, high = 0.0, 1.0
         for _ in range(40):
             mid = (low + high) / 2
@@ -529,7 +557,7 @@ def _sizing(events: int, calendar: _Calendar) -> _Size:
     return _Size(
         population=population,
         engagement=_engagement(population),
-        directory=max(round(DIRECTORY_SIZE * population), *eligible.values()),
+        directory=max(people or round(DIRECTORY_SIZE * population), *eligible.values()),
         engineering=engineering,
         eligible=eligible,
         cost_factor={pid: expected[pid] / reference[pid] for pid in expected},
@@ -722,7 +750,7 @@ def _usage_events(
 
     # One row per natural key, compared as instants; time order.
     since_start = merged["instant"] - int(calendar.start_day[0]) * 86400
-    key = ((since_start * 8 + merged["product"]) * 16384 + merged["user"]) * _MAX_ACTIONS
+    key = ((since_start * 8 + merged["product"]) * _USER_KEY_SPAN + merged["user"]) * _MAX_ACTIONS
     _, first = np.unique(key + merged["action"], return_index=True)
     merged = {name: values[first] for name, values in merged.items()}
     n = first.size
