@@ -81,7 +81,8 @@ def people_frame(
     ci_share = np.zeros(directory)
     ci_first = np.full(directory, -1, dtype=np.int64)
     if "ci" in pools:
-        ci_share[pools["ci"]] = active["ci"].mean(axis=1)
+        # Weighted to the recent months: the lag shows in the months a review looks at.
+        ci_share[pools["ci"]] = active["ci"].mean(axis=1) + 2 * active["ci"][:, -6:].mean(axis=1)
         ci_first[pools["ci"]] = _first_month(active["ci"])
     dm_first = np.full(directory, -1, dtype=np.int64)
     if ROLLOUT_PRODUCT in pools:
@@ -109,10 +110,12 @@ def people_frame(
 
     family = np.empty(directory, dtype=object)
     family[engineers] = rng.choice(
-        [*ENGINEERING_FAMILIES, "Product management"],
-        size=engineers.size,
-        p=[0.72, 0.12, 0.12, 0.04],
+        ENGINEERING_FAMILIES, size=engineers.size, p=[0.75, 0.125, 0.125]
     )
+    # A few product managers among the engineers use the CI Platform without being its
+    # audience (drawn from the less active users, so adoption stays below 1).
+    managers = engineers[np.argsort(ci_share[engineers] + rng.normal(0, 0.3, engineers.size))]
+    family[managers[: max(1, engineers.size // 30)]] = "Product management"
     for name, families in OTHER_FAMILIES.items():
         members = np.flatnonzero(org == name)
         family[members] = rng.choice(families, size=members.size)
@@ -133,12 +136,22 @@ def people_frame(
     started[veteran] = (first_day - tenure[veteran]).astype(str)
     hire = (first_any >= 2) & (first_any < count) & (rng.random(directory) < 0.45)
     hire |= (first_any == count) & (rng.random(directory) < 0.1)  # never active
-    hire_month = np.maximum(1, np.minimum(first_any, count - 1) - rng.integers(0, 3, directory))
+    # Hired in a month before the first active one (any month for the never active).
+    hire_month = np.maximum(1, np.minimum(first_any, count) - 1 - rng.integers(0, 2, directory))
     hire_day = rng.integers(1, 28, directory)
     for i in np.flatnonzero(hire):
         started[i] = f"{start + int(hire_month[i])}-{int(hire_day[i]):02d}"
-    leave = (last_any >= 0) & (last_any <= count - 4) & (rng.random(directory) < 0.5)
-    leave_month = last_any + 1 + rng.integers(0, 2, directory)
+    never = last_any < 0
+    leave = (~never & (last_any <= count - 3) & (rng.random(directory) < 0.6)) | (
+        never & (rng.random(directory) < 0.12)
+    )
+    leave_month = np.where(
+        never,
+        rng.integers(count // 2, count, directory),
+        last_any + 1 + rng.integers(0, 2, directory),
+    )
+    # Never active and hired: leave after the hire month.
+    leave_month = np.where(never & hire, np.maximum(leave_month, hire_month + 1), leave_month)
     for i in np.flatnonzero(leave & (leave_month < count)):
         left[i] = f"{start + int(leave_month[i])}-{int(rng.integers(1, 28)):02d}"
 

@@ -11,6 +11,7 @@ import pandas as pd
 from valuemodel.core.segments import ATTRIBUTE_LABELS, FUNNEL_STEPS, Funnel
 from valuemodel.present import charts
 from valuemodel.present import formats as fmt
+from valuemodel.present.heart_charts import styled
 
 STEP_LABELS = {
     "eligible": "Eligible",
@@ -29,7 +30,7 @@ STEP_HELP = {
 
 
 def funnel_table(funnel: Funnel) -> pd.DataFrame:
-    """Step, People, 'of the step before' (percent text), Meaning."""
+    """Step, People, 'Of the step before' (percent text)."""
     rows = []
     for step, people, share in funnel.conversions():
         rows.append(
@@ -37,7 +38,6 @@ def funnel_table(funnel: Funnel) -> pd.DataFrame:
                 "Step": STEP_LABELS[step],
                 "People": fmt.number(people),
                 "Of the step before": "" if step == "eligible" else fmt.percent(share, 0),
-                "Meaning": STEP_HELP[step],
             }
         )
     return pd.DataFrame(rows)
@@ -67,7 +67,7 @@ def funnel_chart(funnel: Funnel, title: str) -> alt.TopLevelMixin:
     )
     bars = base.mark_bar(color=charts.NET, cornerRadiusEnd=3)
     text = base.mark_text(align="left", dx=6, fontSize=13, color="#1F2937").encode(text="label:N")
-    return charts.style(alt.layer(bars, text).properties(title=title), height=230)
+    return styled(alt.layer(bars, text).properties(title=title), height=200)
 
 
 def heatmap_chart(grid: pd.DataFrame, attribute: str, title: str) -> alt.TopLevelMixin:
@@ -103,7 +103,7 @@ def heatmap_chart(grid: pd.DataFrame, attribute: str, title: str) -> alt.TopLeve
         )
         .properties(title=title)
     )
-    return charts.style(chart, height=max(160, 26 * len(order) + 60))
+    return styled(chart, height=max(120, 30 * len(order)))
 
 
 def opportunity_sentence(row: pd.Series, currency: str) -> str:
@@ -146,3 +146,8 @@ def outside_sentence(name: str, active: int, outside: int, unknown: int, month: 
     if unknown:
         text += f" ({fmt.number(unknown)} of them not in the people directory)"
     return text + "."
+
+
+def funnel_meaning() -> str:
+    """One sentence per step: what it counts."""
+    return "; ".join(f"{STEP_LABELS[s]}: {STEP_HELP[s]}" for s in FUNNEL_STEPS) + "."
