@@ -1,4 +1,4 @@
-"""`python -m bench --events 1000000,10000000` (or `--quick`): see bench/__init__.py."""
+"""`python -m bench` (or `--quick`): see bench/__init__.py."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench import render
@@ -18,7 +19,28 @@ from bench.machine import describe
 from bench.server import ROOT, Scratch, app_pages, run_worker
 
 QUICK_EVENTS = 50_000
+DEFAULT_PEOPLE = (5_000, 50_000)
 PRODUCT = "ci"
+NAIVE_MAX_EVENTS = 10_500_000  # above this the naive read would need about 8 GB and more
+
+
+@dataclass(frozen=True)
+class Size:
+    """One workload: `events` usage events, with `people` in the directory when given
+    (events then grow with people: 300 each), else the demo's 5,000 or fewer."""
+
+    events: int
+    people: int | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.people}p" if self.people else str(self.events)
+
+    @property
+    def label(self) -> str:
+        if self.people:
+            return f"{self.people:,} people, {self.events:,} events"
+        return f"{self.events:,} events"
 
 
 def _log(message: str) -> None:
@@ -54,17 +76,23 @@ def compare_figures(report: dict[str, object], naive: dict[str, object]) -> dict
     return {"same": same, "differences": diffs}
 
 
-def run_size(events: int, args: argparse.Namespace) -> dict[str, object]:
+def run_size(size: Size, args: argparse.Namespace, *, replica: bool) -> dict[str, object]:
     from bench import inprocess
 
-    out: dict[str, object] = {"events_requested": events, "load_before": _load()}
-    scratch = Scratch(str(events))
+    events = size.events
+    out: dict[str, object] = {
+        "events_requested": events,
+        "people": size.people,
+        "label": size.label,
+        "load_before": _load(),
+    }
+    scratch = Scratch(size.key)
     try:
         url = scratch.start_server()
         out["postgresql"] = scratch.postgres_version()
         out["generate"] = gen = _attempt(
-            f"{events:,}: generating the demo portfolio",
-            lambda: run_worker("gen", str(scratch.csv_dir), str(events)),
+            f"{size.label}: generating the demo portfolio",
+            lambda: run_worker("gen", str(scratch.csv_dir), str(events), str(size.people or "")),
         )
         if "error" in gen:
             return out
@@ -84,8 +112,9 @@ def run_size(events: int, args: argparse.Namespace) -> dict[str, object]:
         )
         if "error" in imported:
             return out
-        for folder in {scratch.csv_dir, *map(Path, json.loads(parts))}:
-            render.remove_tree(folder)  # free the disk before the reads
+        if not replica:
+            for folder in {scratch.csv_dir, *map(Path, json.loads(parts))}:
+                render.remove_tree(folder)  # free the disk before the reads
 
         inprocess.point_app_at(url)
         out["report"] = rep = _attempt(
@@ -96,7 +125,22 @@ def run_size(events: int, args: argparse.Namespace) -> dict[str, object]:
             f"{events:,}: AppTest of every page and the data each page loads",
             lambda: inprocess.measure_pages(args.apptest_timeout, args.repeats, PRODUCT),
         )
-        if "period" in rep:
+        if replica:
+            from bench import replica as replica_path
+
+            out["replica"] = _attempt(
+                f"{events:,}: replica read path (PostgreSQL 15 primary and streaming standby)",
+                lambda: replica_path.measure(parts, list(inprocess.RECORDED_CALLS), args.repeats),
+            )
+            for folder in {scratch.csv_dir, *map(Path, json.loads(parts))}:
+                render.remove_tree(folder)
+            inprocess.point_app_at(url)
+        if "period" in rep and events > args.naive_max_events:
+            out["naive"] = {
+                "skipped": f"not run above {args.naive_max_events:,} events (it would read "
+                f"every event into pandas: about {events * 700 / 1e9:,.0f} GB)"
+            }
+        elif "period" in rep:
             first, last = rep["period"]  # type: ignore[misc]
             out["naive"] = naive = _attempt(
                 f"{events:,}: naive (every event read with pandas.read_sql)",
@@ -152,6 +196,28 @@ def parse_sizes(text: str) -> list[int]:
     return sorted(set(sizes))
 
 
+def parse_people(text: str) -> list[int]:
+    people = []
+    for part in text.split(","):
+        part = part.strip().replace("_", "")
+        if part:
+            value = int(float(part))
+            if value < 100:
+                raise argparse.ArgumentTypeError(f"{part}: at least 100 people")
+            people.append(value)
+    if not people:
+        raise argparse.ArgumentTypeError("give at least one size")
+    return sorted(set(people))
+
+
+def sizes_of(args: argparse.Namespace) -> list[Size]:
+    from valuemodel.demo.portfolio import events_for_people
+
+    if args.events:
+        return [Size(events) for events in args.events]
+    return [Size(events_for_people(p), p) for p in (args.people or DEFAULT_PEOPLE)]
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
@@ -159,8 +225,23 @@ def build_parser() -> argparse.ArgumentParser:
         "databases, against plain COPY and the naive pandas approach.",
     )
     parser.add_argument(
-        "--events", type=parse_sizes, default=[1_000_000, 10_000_000],
-        help="comma-separated event counts (default 1000000,10000000)",
+        "--people", type=parse_people, default=None,
+        help="comma-separated company sizes in people, events growing with them (300 per "
+        "person: 5,000 people make 1,500,000 events); default "
+        + ",".join(str(p) for p in DEFAULT_PEOPLE),
+    )  # fmt: skip
+    parser.add_argument(
+        "--events", type=parse_sizes, default=None,
+        help="comma-separated event counts with the demo's fixed 5,000 people, instead of "
+        "--people",
+    )  # fmt: skip
+    parser.add_argument(
+        "--no-replica", action="store_true",
+        help="skip the replica read path (Debian's PostgreSQL 15 primary and standby)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--naive-max-events", type=int, default=NAIVE_MAX_EVENTS,
+        help=f"skip the naive pandas read above this many events (default {NAIVE_MAX_EVENTS:,})",
     )  # fmt: skip
     parser.add_argument(
         "--quick", action="store_true",
@@ -190,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.quick:
         args.events = [QUICK_EVENTS]
+        args.people = None
         args.repeats = 1
         args.browser_repeats = 2
     first_start_events = args.first_start
@@ -204,8 +286,9 @@ def main(argv: list[str] | None = None) -> int:
         "sizes": {},
     }
     started = time.perf_counter()
-    for events in args.events:
-        results["sizes"][str(events)] = run_size(events, args)  # type: ignore[index]
+    for i, size in enumerate(sizes_of(args)):
+        replica = i == 0 and not args.no_replica
+        results["sizes"][size.key] = run_size(size, args, replica=replica)  # type: ignore[index]
         versions = [s.get("postgresql") for s in results["sizes"].values()]  # type: ignore[union-attr]
         results["machine"]["postgresql"] = next((v for v in versions if v), None)  # type: ignore[index]
     if first_start_events:
@@ -220,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    label = "quick" if args.quick else "-".join(str(n) for n in args.events)
+    label = "quick" if args.quick else "-".join(s.key for s in sizes_of(args))
     for name in (f"{stamp}-{label}", "latest"):
         (args.out / f"{name}.md").write_text(text + "\n")
         (args.out / f"{name}.json").write_text(

@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 from bench.server import ROOT, app_pages
 
 APP = str(ROOT / "app.py")
+# The portfolio's data calls of every page, as recorded by the last measure_pages (the
+# replica read path replays them against a primary and a standby).
+RECORDED_CALLS: list[tuple[str, tuple, tuple]] = []  # type: ignore[type-arg]
 
 
 def _quiet_streamlit() -> None:
@@ -235,6 +238,7 @@ def measure_data_loads(
         for call in calls:
             if call not in union:
                 union.append(call)
+    RECORDED_CALLS[:] = union
     out["slowest calls (cold)"] = _slowest(union)
     for label, calls in [*calls_by_page.items(), ("all pages", union)]:
         if not calls:

@@ -75,6 +75,14 @@ def _rows(size: dict[str, object]) -> list[tuple[str, str]]:
     gen, val, cp, imp = (size.get(k) for k in ("generate", "validate", "copy", "import"))
     events = _get(gen, "events")
     rows.append(("Events in usage_events.csv", f"{int(events):,}" if events else "—"))
+    users, user_months = _num(_get(gen, "users")), _num(_get(gen, "user_months"))
+    if users and user_months and events:
+        rows.append(
+            (
+                "People using a product / active user-months / events per user-month",
+                f"{users:,.0f} / {user_months:,.0f} / {float(events) / user_months:.1f}",  # type: ignore[arg-type]
+            )
+        )
     rows.append(
         (
             "Demo generation (`write_demo_csv`)",
@@ -154,6 +162,8 @@ def _rows(size: dict[str, object]) -> list[tuple[str, str]]:
             )
         )
     naive = size.get("naive")
+    if _get(naive, "skipped"):
+        naive = {"error": _get(naive, "skipped")}
     rows.append(
         (
             "Naive: `read_sql` of every event / pandas aggregation",
@@ -173,6 +183,35 @@ def _rows(size: dict[str, object]) -> list[tuple[str, str]]:
             )
         )
     rows.append(("Naive / `report` portfolio cold (speed-up)", ratio(naive_ratio(size), 0)))
+    rep = size.get("replica")
+    if isinstance(rep, dict) and rep.get("status") != "ok":
+        rows.append(
+            (
+                "Replica read path (PostgreSQL 15 primary and standby)",
+                str(rep.get("status") or rep.get("error")),
+            )
+        )
+    elif isinstance(rep, dict):
+        imp15 = rep.get("import")
+        rows.append(
+            (
+                f"Replica: import on the PostgreSQL {rep.get('postgresql')} primary; "
+                "standby replay after it",
+                f"{secs(_get(imp15, 'seconds'))} "
+                f"({rate(_get(imp15, 'events'), _get(imp15, 'seconds'))}); "
+                f"{secs(rep.get('replay_after_import_s'))}",
+            )
+        )
+        for what, key in (
+            ("`report` portfolio", "report_cold_s"),
+            ("Data load, all pages", "data_load_cold_s"),
+        ):
+            rows.append(
+                (
+                    f"Replica: {what} cold, primary / standby",
+                    f"{secs(_get(rep, 'primary', key))} / {secs(_get(rep, 'standby', key))}",
+                )
+            )
     apptest = _get(pages, "apptest") or {}
     for page in ran:
         run = _get(apptest, page)
@@ -255,75 +294,143 @@ def _verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else ("PASS" if ok else "MISS")
 
 
-def targets(results: dict[str, object]) -> list[dict[str, str]]:
+def size_keys(results: dict[str, object]) -> list[str]:
+    """The sizes' keys, smallest workload first."""
     sizes = results.get("sizes") or {}
-    keys = sorted(sizes, key=int)  # type: ignore[arg-type]
-    small, large = (sizes[keys[0]], sizes[keys[-1]]) if keys else ({}, {})  # type: ignore[index]
-    n_small, n_large = (f"{int(keys[0]):,}", f"{int(keys[-1]):,}") if keys else ("—", "—")
-    out = []
 
-    load_ratio = None
-    if len(keys) > 1:
-        load_ratio = _div(
+    def events(key: str) -> float:
+        return _num(_get(sizes, key, "events_requested")) or 0.0
+
+    return sorted(sizes, key=events)  # type: ignore[arg-type]
+
+
+def size_label(size: object, key: str) -> str:
+    label = _get(size, "label")
+    return str(label) if label else f"{key} events"
+
+
+def _slowest_calls(size: object) -> dict[str, float]:
+    calls = _get(size, "pages", "data_loads", "slowest calls (cold)", "calls") or []
+    return {
+        str(c["call"]): float(c["cold_s"])
+        for c in calls  # type: ignore[union-attr]
+        if isinstance(c, dict) and _num(c.get("cold_s")) is not None
+    }
+
+
+def _load_cause(small: object, large: object) -> str:
+    """Which data calls grew most between the sizes (each alone and cold)."""
+    a, b = _slowest_calls(small), _slowest_calls(large)
+    grown = sorted(((b[c] / a[c], c) for c in b if c in a and a[c] > 0), reverse=True)[:3]
+    return "; ".join(f"{c} {secs(a[c])} → {secs(b[c])} ({r:.1f}x)" for r, c in grown)
+
+
+def _import_cause(large: object) -> str:
+    ph = _get(large, "import", "phases") or {}
+    total = _num(_get(large, "import", "seconds"))
+    parts = [f"{k} {secs(_get(ph, k))}" for k in PHASES if _num(_get(ph, k))]
+    copy = secs(_get(large, "copy", "seconds"))
+    return f"import {secs(total)} = " + ", ".join(parts) + f"; plain COPY of the same file {copy}"
+
+
+def _slider_cause(slider: object) -> str:
+    return (
+        f"server run alone: slider {secs(_get(slider, 'slider_run_s'))} against a full rerun "
+        f"{secs(_get(slider, 'rerun_run_s'))}; in the browser (drawing included) "
+        f"{secs(_get(slider, 'slider_s'))} against {secs(_get(slider, 'rerun_s'))}; "
+        f"fragment runs {_get(slider, 'slider_fragment_runs')}"
+    )
+
+
+def targets(results: dict[str, object]) -> list[dict[str, str]]:
+    """The issue's four ratios (import/COPY, data load and report growth with people,
+    slider/rerun), then the replica read path, the naive speed-up and app memory; a MISS
+    carries its measured cause."""
+    sizes = results.get("sizes") or {}
+    keys = size_keys(results)
+    small, large = (sizes[keys[0]], sizes[keys[-1]]) if keys else ({}, {})  # type: ignore[index]
+    n_small = size_label(small, keys[0]) if keys else "—"
+    n_large = size_label(large, keys[-1]) if keys else "—"
+    two = len(keys) > 1
+    out: list[dict[str, str]] = []
+
+    def add(target: str, measured: str, ok: bool | None, cause: str = "") -> None:
+        row = {"target": target, "measured": measured, "result": _verdict(ok)}
+        if ok is False and cause:
+            row["cause"] = cause
+        out.append(row)
+
+    ic = import_copy_ratio(large)
+    add(
+        f"Import at least 0.3x the rows/s of a plain COPY ({n_large})",
+        ratio(ic),
+        None if ic is None else ic >= 0.3,
+        _import_cause(large),
+    )
+    load_ratio = (
+        _div(
             _get(large, "pages", "data_loads", "all pages", "cold_s"),
             _get(small, "pages", "data_loads", "all pages", "cold_s"),
         )
+        if two
+        else None
+    )
+    add(
+        f"Every page's data load (portfolio, cold) at {n_large} within 1.5x of {n_small}",
+        ratio(load_ratio) if two else "needs two sizes",
+        None if load_ratio is None else load_ratio <= 1.5,
+        _load_cause(small, large),
+    )
     report_ratio = (
         _div(
             _get(large, "report", "portfolio", "cold_s"),
             _get(small, "report", "portfolio", "cold_s"),
         )
-        if len(keys) > 1
+        if two
         else None
     )
-    out.append(
-        {
-            "target": f"Portfolio data load (every page, cold) at {n_large} "
-            f"within 1.5x of {n_small}",
-            "measured": f"{ratio(load_ratio)} (`report` alone: {ratio(report_ratio)})"
-            if len(keys) > 1
-            else "needs two sizes",
-            "result": _verdict(None if load_ratio is None else load_ratio <= 1.5),
-        }
-    )
-    nr = naive_ratio(large)
-    out.append(
-        {
-            "target": f"At least 50x faster than the naive approach at {n_large}",
-            "measured": ratio(nr, 0),
-            "result": _verdict(None if nr is None else nr >= 50),
-        }
-    )
-    ic = import_copy_ratio(large)
-    out.append(
-        {
-            "target": f"Import at least 0.3x the throughput of plain COPY (at {n_large})",
-            "measured": ratio(ic),
-            "result": _verdict(None if ic is None else ic >= 0.3),
-        }
+    add(
+        f"`report` (portfolio, cold) at {n_large} within 1.5x of {n_small}",
+        ratio(report_ratio) if two else "needs two sizes",
+        None if report_ratio is None else report_ratio <= 1.5,
+        _load_cause(small, large),
     )
     slider = _get(large, "browser", "slider")
-    sr = _div(_get(slider, "slider_s"), _get(slider, "reload_s"))
     srr = _div(_get(slider, "slider_s"), _get(slider, "rerun_s"))
-    fragments = _get(slider, "slider_fragment_runs")
-    out.append(
-        {
-            "target": "Scenario slider rerun at most 0.2x a full page rerun",
-            "measured": f"{ratio(srr)} (against a full reload: {ratio(sr)}; "
-            f"fragment runs {fragments})"
-            if srr is not None
-            else str(_get(slider, "status") or "not measured"),
-            "result": _verdict(None if srr is None else srr <= 0.2),
-        }
+    sr = _div(_get(slider, "slider_s"), _get(slider, "reload_s"))
+    add(
+        "Scenario slider move at most 0.2x a full page rerun",
+        f"{ratio(srr)} (against a full reload: {ratio(sr)}; "
+        f"fragment runs {_get(slider, 'slider_fragment_runs')})"
+        if srr is not None
+        else str(_get(slider, "status") or "not measured"),
+        None if srr is None else srr <= 0.2,
+        _slider_cause(slider),
+    )
+
+    rep = next((sizes[k].get("replica") for k in keys if _get(sizes[k], "replica")), None)  # type: ignore[union-attr]
+    rr = _div(_get(rep, "standby", "data_load_cold_s"), _get(rep, "primary", "data_load_cold_s"))
+    add(
+        "Viewers on a streaming standby: every page's data load within 1.5x of the primary's",
+        f"{ratio(rr)} (standby {secs(_get(rep, 'standby', 'data_load_cold_s'))}, primary "
+        f"{secs(_get(rep, 'primary', 'data_load_cold_s'))}; replay after the import "
+        f"{secs(_get(rep, 'replay_after_import_s'))})"
+        if rr is not None
+        else str(_get(rep, "status") or "not measured"),
+        None if rr is None else rr <= 1.5,
+        f"report: standby {secs(_get(rep, 'standby', 'report_cold_s'))}, primary "
+        f"{secs(_get(rep, 'primary', 'report_cold_s'))}",
+    )
+    naive_key = next((k for k in reversed(keys) if naive_ratio(sizes[k])), None)  # type: ignore[arg-type]
+    nr = naive_ratio(sizes[naive_key]) if naive_key else None  # type: ignore[arg-type]
+    add(
+        "At least 50x faster than the naive approach"
+        + (f" ({size_label(sizes[naive_key], naive_key)})" if naive_key else ""),
+        ratio(nr, 0),
+        None if nr is None else nr >= 50,
     )
     peak = _num(_get(large, "browser", "peak_mb"))
-    out.append(
-        {
-            "target": f"App memory under 500 MB (at {n_large})",
-            "measured": mb(peak),
-            "result": _verdict(None if peak is None else peak < 500),
-        }
-    )
+    add(f"App memory under 500 MB ({n_large})", mb(peak), None if peak is None else peak < 500)
     return out
 
 
@@ -333,7 +440,7 @@ def targets(results: dict[str, object]) -> list[dict[str, str]]:
 def markdown(results: dict[str, object]) -> str:
     m = results.get("machine") or {}
     sizes = results.get("sizes") or {}
-    keys = sorted(sizes, key=int)  # type: ignore[arg-type]
+    keys = size_keys(results)
     lines = [
         f"Benchmark: `{results.get('command')}`, {_get(m, 'date')}",
         "",
@@ -350,7 +457,9 @@ def markdown(results: dict[str, object]) -> str:
         for label in per_size[k]:
             if label not in labels:
                 labels.append(label)
-    lines.append("| measurement | " + " | ".join(f"{int(k):,} events" for k in keys) + " |")
+    lines.append(
+        "| measurement | " + " | ".join(size_label(sizes[k], k) for k in keys) + " |"  # type: ignore[index]
+    )
     lines.append("|---|" + "---|" * len(keys))
     for label in labels:
         cells = [per_size[k].get(label, "—").replace("|", "/") for k in keys]
@@ -358,6 +467,10 @@ def markdown(results: dict[str, object]) -> str:
     lines += ["", "| target | measured | result |", "|---|---|---|"]
     for t in results.get("targets") or []:  # type: ignore[union-attr]
         lines.append(f"| {t['target']} | {t['measured']} | **{t['result']}** |")
+    causes = [t for t in results.get("targets") or [] if t.get("cause")]  # type: ignore[union-attr]
+    if causes:
+        lines += ["", "Measured causes of each MISS:"]
+        lines += [f"- {t['target']}: {t['cause']}." for t in causes]
     fs = results.get("first_start")
     if isinstance(fs, dict):
         lines.append("")

@@ -1,6 +1,6 @@
 """Heavy benchmark phases, one per child process, so each one's peak memory is its own.
 
-    python -m bench.worker gen DIR EVENTS
+    python -m bench.worker gen DIR EVENTS [PEOPLE]
     python -m bench.worker split DIR            (plan the import parts; see split_for_import)
     python -m bench.worker validate PARTS_JSON
     python -m bench.worker copy URL CSV
@@ -33,13 +33,36 @@ def _emit(result: dict[str, object]) -> None:
 # ---------------------------------------------------------------- generation
 
 
-def cmd_gen(folder: str, events: str) -> None:
+def cmd_gen(folder: str, events: str, people: str = "") -> None:
     from valuemodel.demo.portfolio import write_demo_csv
 
     started = time.perf_counter()
-    rows = write_demo_csv(Path(folder), events=int(events))
+    rows = write_demo_csv(Path(folder), events=int(events), people=int(people) if people else None)
     seconds = time.perf_counter() - started
-    _emit({"seconds": seconds, "rows": rows, "events": rows[EVENTS_FILE]})
+    users = _distinct_users(Path(folder) / EVENTS_FILE)
+    _emit({"seconds": seconds, "rows": rows, "events": rows[EVENTS_FILE], **users})
+
+
+def _distinct_users(path: Path) -> dict[str, int]:
+    """People who used any product, and active user-months (product, user, month)."""
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    table = pacsv.read_csv(
+        path,
+        convert_options=pacsv.ConvertOptions(
+            include_columns=["product_id", "user_id", "occurred_at"],
+            column_types={"occurred_at": "string"},
+        ),
+    )
+    months = pc.utf8_slice_codeunits(table["occurred_at"], 0, 7)
+    user_months = table.select(["product_id", "user_id"]).append_column("month", months)
+    return {
+        "users": len(pc.unique(table["user_id"])),
+        "user_months": user_months.group_by(["product_id", "user_id", "month"])
+        .aggregate([])
+        .num_rows,
+    }
 
 
 # ---------------------------------------------------------------- import parts

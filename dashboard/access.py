@@ -55,8 +55,10 @@ def current() -> Access:
     """The current viewer's rights for this run."""
     with_auth = auth_configured()
     email = None
+    verified: object = False
     if with_auth:
         email = str(st.user.get("email") or "") or None
+        verified = st.user.get("email_verified")
     if st.session_state.get("present"):
         return Access(
             False,
@@ -73,7 +75,16 @@ def current() -> Access:
             with_auth,
             email,
         )
-    if with_auth and not access.is_editor(email, editors()):
+    if with_auth and email and not access.claim_is_true(verified):
+        return Access(
+            False,
+            "You can view everything; changing data needs an e-mail address your sign-in "
+            "provider has verified, and this one is not. Verify it with the provider, then "
+            "sign in again.",
+            with_auth,
+            email,
+        )
+    if with_auth and not access.is_editor(email, editors(), email_verified=verified):
         return Access(
             False,
             "You can view everything; changing data is reserved for the editors listed in "

@@ -25,23 +25,28 @@ _lock = threading.Lock()
 _ready_engines: set[int] = set()
 
 
-def _secret_database_url() -> str | None:
+def _secret_database_url(name: str = "DATABASE_URL") -> str | None:
     try:
-        value = st.secrets.get("DATABASE_URL")
+        value = st.secrets.get(name)
     except Exception:  # noqa: BLE001 - no secrets file is the normal case
         return None
     return str(value) if value else None
 
 
 def settings() -> db.Settings:
-    """Environment first, then Streamlit secrets."""
+    """Environment first, then Streamlit secrets (DATABASE_URL and DATABASE_READ_URL)."""
     base = db.Settings.from_env()
-    if base.database_url is None:
-        secret = _secret_database_url()
-        if secret:
-            os.environ["DATABASE_URL"] = secret
-            return db.Settings.from_env()
-    return base
+    changed = False
+    for name, current in (
+        ("DATABASE_URL", base.database_url),
+        ("DATABASE_READ_URL", base.database_read_url),
+    ):
+        if current is None:
+            secret = _secret_database_url(name)
+            if secret:
+                os.environ[name] = secret
+                changed = True
+    return db.Settings.from_env() if changed else base
 
 
 def _load_demo(engine: Engine) -> None:

@@ -18,7 +18,13 @@ TTL_SECONDS = 300
 
 
 def engine():  # type: ignore[no-untyped-def]
+    """The one engine: writes, and the reads that must see this session's own writes."""
     return db.get_engine()
+
+
+def read_engine():  # type: ignore[no-untyped-def]
+    """Where the pages read: DATABASE_READ_URL (a replica) when set, else the one engine."""
+    return db.get_read_engine()
 
 
 def invalidate() -> None:
@@ -28,46 +34,46 @@ def invalidate() -> None:
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def products() -> pd.DataFrame:
-    return store.fetch_products(engine())
+    return store.fetch_products(read_engine())
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def coverage() -> pd.DataFrame:
-    return store.fetch_coverage(engine())
+    return store.fetch_coverage(read_engine())
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def last_import() -> dict[str, object] | None:
-    return store.fetch_last_import(engine())
+    return store.fetch_last_import(read_engine())
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def data_months() -> tuple[str, str] | None:
-    return store.fetch_data_months(engine())
+    return store.fetch_data_months(read_engine())
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def assumptions() -> store.Assumptions:
-    return store.fetch_assumptions(engine())
+    return store.fetch_assumptions(read_engine())
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def product_months(
     month_from: str, month_to: str, product_id: str | None, segment: Segment | None = None
 ) -> pd.DataFrame:
-    return store.fetch_product_months(engine(), month_from, month_to, product_id, segment)
+    return store.fetch_product_months(read_engine(), month_from, month_to, product_id, segment)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def heart_goals(product_id: str | None) -> pd.DataFrame:
-    return store.fetch_heart_goals(engine(), product_id)
+    return store.fetch_heart_goals(read_engine(), product_id)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def report(
     month_from: str, month_to: str, product_id: str | None, segment: Segment | None = None
 ) -> dict[str, object]:
-    return build_report(engine(), Period(month_from, month_to), product_id, segment=segment)
+    return build_report(read_engine(), Period(month_from, month_to), product_id, segment=segment)
 
 
 def period_default(today) -> Period:  # type: ignore[no-untyped-def]
@@ -79,17 +85,17 @@ def period_default(today) -> Period:  # type: ignore[no-untyped-def]
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def objectives() -> pd.DataFrame:
-    return store.fetch_objectives(engine())
+    return store.fetch_objectives(read_engine())
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def key_results() -> pd.DataFrame:
-    return store.fetch_key_results(engine())
+    return store.fetch_key_results(read_engine())
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def kr_measurements() -> pd.DataFrame:
-    return store.fetch_kr_measurements(engine())
+    return store.fetch_kr_measurements(read_engine())
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -97,7 +103,7 @@ def okr_links(product_id: str | None) -> pd.DataFrame:
     """The report's link strengths (r, lag_months, months), so page and report agree."""
     from valuemodel.data.report import link_strengths
 
-    return link_strengths(engine(), product_id)
+    return link_strengths(read_engine(), product_id)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -105,26 +111,26 @@ def okr_metric_values(product_id: str | None) -> pd.DataFrame:
     """The series behind every link's r (`report.link_history`), so page and report agree."""
     from valuemodel.data.report import link_history
 
-    return link_history(engine(), product_id)
+    return link_history(read_engine(), product_id)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def heart_lifecycle(
     month_from: str, month_to: str, product_id: str | None, segment: Segment | None = None
 ) -> pd.DataFrame:
-    return store.fetch_heart_lifecycle(engine(), month_from, month_to, product_id, segment)
+    return store.fetch_heart_lifecycle(read_engine(), month_from, month_to, product_id, segment)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def heart_cohorts(
     month_from: str, month_to: str, product_id: str | None, segment: Segment | None = None
 ) -> pd.DataFrame:
-    return store.fetch_heart_cohorts(engine(), month_from, month_to, product_id, segment)
+    return store.fetch_heart_cohorts(read_engine(), month_from, month_to, product_id, segment)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def heart_action_months(month_from: str, month_to: str, product_id: str | None) -> pd.DataFrame:
-    return store.fetch_heart_action_months(engine(), month_from, month_to, product_id)
+    return store.fetch_heart_action_months(read_engine(), month_from, month_to, product_id)
 
 
 # ---------------------------------------------------------------- segments (Adoption page)
@@ -132,24 +138,24 @@ def heart_action_months(month_from: str, month_to: str, product_id: str | None) 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def segment_values() -> pd.DataFrame:
-    return store.fetch_segment_values(engine())
+    return store.fetch_segment_values(read_engine())
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def segment_months(
     month_from: str, month_to: str, product_id: str | None, attribute: str | None = None
 ) -> pd.DataFrame:
-    return store.fetch_segment_months(engine(), month_from, month_to, product_id, attribute)
+    return store.fetch_segment_months(read_engine(), month_from, month_to, product_id, attribute)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def products_with_rules() -> frozenset[str]:
-    return store.fetch_products_with_rules(engine())
+    return store.fetch_products_with_rules(read_engine())
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def eligibility_rules(product_id: str | None) -> pd.DataFrame:
-    return store.fetch_eligibility_rules(engine(), product_id)
+    return store.fetch_eligibility_rules(read_engine(), product_id)
 
 
 # ---------------------------------------------------------------- Value and Data pages
@@ -157,21 +163,22 @@ def eligibility_rules(product_id: str | None) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def baseline_ledger(month_from: str, month_to: str, product_id: str | None) -> pd.DataFrame:
-    return store.fetch_baseline_ledger(engine(), month_from, month_to, product_id)
+    return store.fetch_baseline_ledger(read_engine(), month_from, month_to, product_id)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def table_freshness() -> pd.DataFrame:
-    return store.fetch_table_freshness(engine())
+    return store.fetch_table_freshness(read_engine())
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def import_history(limit: int = 10) -> pd.DataFrame:
-    return store.fetch_import_history(engine(), limit)
+    return store.fetch_import_history(read_engine(), limit)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def assumption_rows() -> pd.DataFrame:
+    # From the primary: the Data page's editor shows what it has just stored.
     return store.fetch_assumption_rows(engine())
 
 
@@ -196,11 +203,12 @@ def readme_section(heading: str) -> str | None:
 def scenario_baseline(product_id: str, month_to: str):  # type: ignore[no-untyped-def]
     """The product's scenario baseline (three complete months ending `month_to`),
     valued with the stored assumptions."""
-    return store.fetch_scenario_baseline(engine(), product_id, month_to, assumptions())
+    return store.fetch_scenario_baseline(read_engine(), product_id, month_to, assumptions())
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def saved_scenarios(product_id: str) -> pd.DataFrame:
+    # From the primary: an editor sees the scenario they just saved, replica lag or not.
     return store.fetch_scenarios(engine(), product_id)
 
 
@@ -234,7 +242,7 @@ def brief_files(
     from valuemodel.present import brief
 
     content = brief.compose(
-        assemble.brief_inputs(engine(), Period(month_from, month_to), product_id),
+        assemble.brief_inputs(read_engine(), Period(month_from, month_to), product_id),
         today=dt.date.fromisoformat(today),
     )
     pdf = brief.render_pdf(content)

@@ -26,9 +26,11 @@ ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")  # AppTest.from_file(APP)
 
 
-def run_cli(*args: str, database_url: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, database_url: str, timeout: float = 60, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """`python -m valuemodel ARGS` against `database_url`, capturing its output."""
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = {**os.environ, "DATABASE_URL": database_url, **(extra_env or {})}
     env.pop("VALUEDASH_DEBUG", None)
     return subprocess.run(
         [sys.executable, "-m", "valuemodel", *args],

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, imports, ui
 from valuemodel.core.contract import CURRENCIES, FILES
 from valuemodel.data import store
-from valuemodel.data.importer import MAX_UPLOAD_BYTES, ImportRefused, import_contents
+from valuemodel.data.importer import MAX_UPLOAD_BYTES, ImportRefused, delete_product
 from valuemodel.present import value
 from valuemodel.present.formats import money, percent
 
@@ -151,47 +151,83 @@ st.caption(
     "`python -m valuemodel import FOLDER` on the server. Formats: see the README's CSV "
     "formats."
 )
+replace_months = st.checkbox(
+    "Replace the months these files cover",
+    key="replace_months",
+    disabled=not can_edit,
+    help="For corrected exports: the stored events, survey responses and cost rows of "
+    "every product-month in the files are deleted before the files are loaded, so rows "
+    "whose timestamps moved leave no ghosts. Without it, rows are added or replaced by key.",
+)
 if st.button(
     "Validate and import",
     type="primary",
     icon=":material/upload:",
     disabled=not (uploads and can_edit),
 ):
-    contents = {upload.name: upload.getvalue() for upload in uploads or []}
-    too_large = value.oversized(contents, MAX_UPLOAD_BYTES)
-    if too_large:
+    now = ui.rights()  # checked again here: a disabled button is only a hint in the browser
+    try:
+        with st.status("Validating and importing...", expanded=False) as status:
+            result = imports.import_uploads(
+                data.engine(),
+                bool(now.can_edit),  # type: ignore[attr-defined]
+                now.reason,  # type: ignore[attr-defined]
+                list(uploads or []),
+                replace_months=bool(replace_months),
+                progress=status.write,
+            )
+            status.update(label="Imported", state="complete")
+    except imports.UploadRefused as refused:
         st.error(
-            "Nothing was imported: " + " ".join(value.markdown_text(line) for line in too_large),
+            "Nothing was imported: " + " ".join(value.markdown_text(x) for x in refused.lines),
             icon=":material/error:",
         )
+    except ImportRefused as refused:
+        st.error(
+            f"Nothing was imported: {refused.count:,} problem(s) to fix. Each row names "
+            "the file, the line (the header is line 1), the column and the reason.",
+            icon=":material/error:",
+        )
+        st.dataframe(value.problem_table(refused.lines), hide_index=True, width="stretch")
     else:
-        try:
-            with st.status("Validating and importing...", expanded=False) as status:
-                result = import_contents(
-                    data.engine(),
-                    contents,
-                    source="upload",
-                    progress=status.write,
-                    max_file_bytes=MAX_UPLOAD_BYTES,
+        data.invalidate()
+        st.session_state["data_notice"] = (
+            f"Imported {result.total_rows:,} rows from {len(result.rows)} file(s) and "
+            f"rebuilt {result.touched_months:,} product-months of rollups in "
+            f"{result.seconds:.1f} s. Every page now shows the new data."
+        )
+        st.session_state["data_imported"] = dict(result.rows)
+        st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
+        st.rerun()
+
+if can_edit:
+    with st.expander("Delete a product", expanded=False, icon=":material/delete:"):
+        st.write(
+            "Removes the product and everything that names it: events, survey responses, "
+            "costs, baselines, HEART goals, links, saved scenarios and rollups. This cannot "
+            "be undone; keep the CSV files to import it again."
+        )
+        product_ids = sorted(str(p) for p in data.products()["product_id"])
+        doomed = st.selectbox("Product", product_ids, index=None, key="delete_product_id")
+        typed = st.text_input("Type the product id to confirm", key="delete_product_confirm")
+        if st.button(
+            "Delete this product",
+            icon=":material/delete_forever:",
+            disabled=doomed is None or typed != doomed,
+        ):
+            now = ui.rights()
+            if not now.can_edit:  # type: ignore[attr-defined]
+                st.error(str(now.reason), icon=":material/lock:")  # type: ignore[attr-defined]
+            elif doomed is None or typed != doomed:
+                st.error("Type the product id exactly to confirm.", icon=":material/error:")
+            else:
+                deleted = delete_product(data.engine(), doomed)
+                data.invalidate()
+                st.session_state["data_notice"] = (
+                    f"Deleted product {doomed} and {sum(deleted.values()):,} rows that "
+                    "named it. Every page now shows the portfolio without it."
                 )
-                status.update(label="Imported", state="complete")
-        except ImportRefused as refused:
-            st.error(
-                f"Nothing was imported: {len(refused.lines)} problem(s) to fix. Each row names "
-                "the file, the line (the header is line 1), the column and the reason.",
-                icon=":material/error:",
-            )
-            st.dataframe(value.problem_table(refused.lines), hide_index=True, width="stretch")
-        else:
-            data.invalidate()
-            st.session_state["data_notice"] = (
-                f"Imported {result.total_rows:,} rows from {len(result.rows)} file(s) and "
-                f"rebuilt {result.touched_months:,} product-months of rollups in "
-                f"{result.seconds:.1f} s. Every page now shows the new data."
-            )
-            st.session_state["data_imported"] = dict(result.rows)
-            st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
-            st.rerun()
+                st.rerun()
 
 history = data.import_history(10)
 with st.expander(f"Recent imports ({len(history)})", expanded=False):

@@ -202,3 +202,47 @@ ON CONFLICT DO NOTHING;
 -- name: record_import
 -- Log an import with its row counts per file.
 INSERT INTO import_log (source, files) VALUES (:source, CAST(:files AS jsonb));
+
+-- name: replace_months_usage_events
+-- With --replace-months: delete the stored events of every product-month the staged events cover.
+DELETE FROM usage_events e
+USING (
+    SELECT DISTINCT product_id, date_trunc('month', occurred_at::timestamptz AT TIME ZONE 'UTC') AS month
+    FROM stage_usage_events
+) t
+WHERE e.product_id = t.product_id
+  AND e.occurred_at >= (t.month AT TIME ZONE 'UTC')
+  AND e.occurred_at < ((t.month + interval '1 month') AT TIME ZONE 'UTC');
+
+-- name: replace_months_surveys
+-- With --replace-months: delete the stored survey responses of every product-month the staged ones cover.
+DELETE FROM surveys s
+USING (
+    SELECT DISTINCT product_id, date_trunc('month', responded_at::timestamptz AT TIME ZONE 'UTC') AS month
+    FROM stage_surveys
+) t
+WHERE s.product_id = t.product_id
+  AND s.responded_at >= (t.month AT TIME ZONE 'UTC')
+  AND s.responded_at < ((t.month + interval '1 month') AT TIME ZONE 'UTC');
+
+-- name: replace_months_costs
+-- With --replace-months: delete the stored cost rows of every product-month the staged costs cover.
+DELETE FROM costs c
+USING (SELECT DISTINCT product_id, (month || '-01')::date AS month FROM stage_costs) t
+WHERE c.product_id = t.product_id AND c.month = t.month;
+
+-- name: import_lock
+-- Two imports never run at once: the second waits here (released at commit or rollback).
+SELECT pg_advisory_xact_lock(7265011);
+
+-- name: import_lock_try
+-- Take the import lock if it is free (true), without waiting.
+SELECT pg_try_advisory_xact_lock(7265011);
+
+-- name: delete_product
+-- Remove a product and everything that hangs on it; rows deleted per table as JSON.
+SELECT delete_product(:product_id);
+
+-- name: product_exists
+-- Whether a product id is stored.
+SELECT EXISTS (SELECT 1 FROM products WHERE product_id = :product_id);

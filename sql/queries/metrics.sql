@@ -3,7 +3,7 @@
 -- :product_id NULL means every product.
 
 -- name: product_months
--- One row per product and month of the range: activity, outcomes, surveys, tasks, hours, cost.
+-- One row per product and month of the range: activity, outcomes, surveys (the month's and the rolling quarter's m-2..m), tasks, hours, cost.
 WITH months AS (
     SELECT generate_series(CAST(:month_from AS date), CAST(:month_to AS date), interval '1 month')::date AS month
 ), selected AS (
@@ -42,6 +42,16 @@ WITH months AS (
     JOIN task_baselines b ON b.product_id = a.product_id AND b.action = a.action
     WHERE a.month BETWEEN CAST(:month_from AS date) AND CAST(:month_to AS date)
     GROUP BY 1, 2
+), quarter_surveys AS (
+    SELECT sv.product_id, m.month,
+           sum(sv.responses) AS responses,
+           sum(sv.promoters) AS promoters,
+           sum(sv.detractors) AS detractors
+    FROM months m
+    JOIN rollup_survey_month sv
+      ON sv.month BETWEEN (m.month - interval '2 months')::date AND m.month
+    JOIN selected s USING (product_id)
+    GROUP BY 1, 2
 ), cost AS (
     SELECT c.product_id, c.month, sum(c.amount) AS cost
     FROM costs c JOIN selected s USING (product_id)
@@ -61,6 +71,9 @@ SELECT s.product_id, m.month,
        coalesce(sv.responses, 0) AS responses,
        coalesce(sv.promoters, 0) AS promoters,
        coalesce(sv.detractors, 0) AS detractors,
+       coalesce(q.responses, 0) AS happiness_responses,
+       coalesce(q.promoters, 0) AS happiness_promoters,
+       coalesce(q.detractors, 0) AS happiness_detractors,
        coalesce(t.tasks_done, 0) AS tasks_done,
        coalesce(t.hours_saved, 0) AS hours_saved,
        coalesce(t.risk_adjusted_hours, 0) AS risk_adjusted_hours,
@@ -73,6 +86,7 @@ LEFT JOIN activity act ON act.product_id = s.product_id AND act.month = m.month
 LEFT JOIN activity prev ON prev.product_id = s.product_id AND prev.month = (m.month - interval '1 month')::date
 LEFT JOIN outcomes o ON o.product_id = s.product_id AND o.month = m.month
 LEFT JOIN rollup_survey_month sv ON sv.product_id = s.product_id AND sv.month = m.month
+LEFT JOIN quarter_surveys q ON q.product_id = s.product_id AND q.month = m.month
 LEFT JOIN tasks t ON t.product_id = s.product_id AND t.month = m.month
 LEFT JOIN cost c ON c.product_id = s.product_id AND c.month = m.month
 ORDER BY s.product_id, m.month;

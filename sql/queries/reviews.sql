@@ -32,3 +32,14 @@ SELECT name FROM reviews ORDER BY created_at DESC, review_id DESC LIMIT 1;
 -- name: review_delete
 -- Delete a frozen review by name; returns the id when it existed.
 DELETE FROM reviews WHERE name = CAST(:review_name AS text) RETURNING review_id;
+
+-- name: review_previous_name
+-- The newest review of the same selection frozen before the given one (no row when none).
+SELECT o.name
+FROM reviews r
+JOIN reviews o
+  ON o.product_id IS NOT DISTINCT FROM r.product_id
+ AND (o.created_at, o.review_id) < (r.created_at, r.review_id)
+WHERE r.name = CAST(:review_name AS text)
+ORDER BY o.created_at DESC, o.review_id DESC
+LIMIT 1;

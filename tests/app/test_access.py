@@ -39,7 +39,10 @@ def test_with_auth_a_signed_out_viewer_sees_only_the_sign_in_prompt(app_env):
 
 
 def test_a_signed_in_viewer_who_is_not_an_editor_cannot_edit(app_env):
-    at = _app({"is_logged_in": True, "email": "vp@example.com"}, ["pm@example.com"]).run()
+    at = _app(
+        {"is_logged_in": True, "email": "vp@example.com", "email_verified": True},
+        ["pm@example.com"],
+    ).run()
     assert not at.exception
     rights = at.session_state["access"]
     assert not rights.can_edit and "editors" in rights.reason
@@ -47,5 +50,26 @@ def test_a_signed_in_viewer_who_is_not_an_editor_cannot_edit(app_env):
 
 
 def test_a_signed_in_editor_can_edit(app_env):
-    at = _app({"is_logged_in": True, "email": "pm@example.com"}, ["pm@example.com"]).run()
+    at = _app(
+        {"is_logged_in": True, "email": "pm@example.com", "email_verified": True},
+        ["pm@example.com"],
+    ).run()
     assert at.session_state["access"].can_edit
+
+
+def test_a_signed_in_identity_without_a_verified_email_is_not_an_editor(app_env):
+    # AppTest's seeded user, signed in, in a listed domain, but not verified.
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.secrets["auth"] = AUTH
+    at.secrets["access"] = {"editors": ["@finance.example.com"]}
+    at.user = {
+        "is_logged_in": True,
+        "email": "mallory@finance.example.com",
+        "email_verified": False,
+    }
+    at.run()
+    assert not at.exception
+    rights = at.session_state["access"]
+    assert not rights.can_edit
+    assert "verified" in rights.reason
+    assert any("(viewer)" in c.value for c in at.sidebar.caption)

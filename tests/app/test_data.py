@@ -216,3 +216,52 @@ def test_on_an_empty_database_the_page_offers_the_import_and_shows_zero_rows(eng
         assert any("Recent imports (0)" in e.label for e in at.expander)
     finally:
         db.reset_engine()
+
+
+def test_the_import_action_checks_editor_rights_itself(portfolio_app):
+    # The page's disabled button is only a hint in the browser: the action called by the
+    # button refuses a viewer without rights on its own, and writes nothing.
+    import io
+
+    from dashboard import imports
+    from valuemodel.data.importer import ImportRefused
+
+    history = store.fetch_import_history(portfolio_app)
+    upload = io.BytesIO(b"product_id,month,category,amount\nci,2025-05,other,7\n")
+    upload.name = "costs.csv"  # type: ignore[attr-defined]
+    upload.size = len(upload.getvalue())  # type: ignore[attr-defined]
+    with pytest.raises(ImportRefused) as refused:
+        imports.import_uploads(portfolio_app, False, "viewers may not import", [upload])  # type: ignore[list-item]
+    assert refused.value.lines == ["viewers may not import"]
+    assert store.fetch_import_history(portfolio_app).equals(history)
+
+
+def test_two_uploads_with_the_same_name_are_refused_with_a_message(portfolio_app):
+    history = store.fetch_import_history(portfolio_app)
+    at = open_page("views/data.py")
+    first = b"product_id,month,category,amount\nci,2025-05,other,7\n"
+    second = b"product_id,month,category,amount\nhr,2025-05,other,9\n"
+    at.get("file_uploader")[0].set_value(
+        [("costs.csv", first, "text/csv"), ("costs.csv", second, "text/csv")]
+    ).run()
+    button(at, "Validate and import").click().run()
+    assert not at.exception
+    assert at.error and "costs.csv was uploaded 2 times" in at.error[0].value
+    assert store.fetch_import_history(portfolio_app).equals(history)
+
+
+def test_the_problem_count_does_not_count_the_and_more_line(portfolio_app):
+    at = open_page("views/data.py")
+    rows = b"".join(b"ci,2025-%02d,other,abc\n" % (m % 12 + 1) for m in range(60))
+    costs = b"product_id,month,category,amount\n" + rows
+    at.get("file_uploader")[0].set_value([("costs.csv", costs, "text/csv")]).run()
+    button(at, "Validate and import").click().run()
+    assert at.error and "Nothing was imported: 60 problem(s)" in at.error[0].value
+
+
+def test_the_import_log_shows_folder_names_not_server_paths(portfolio_app):
+    at = open_page("views/data.py")
+    tables = [d.value for d in at.dataframe]
+    [history] = [t for t in tables if "Source" in t.columns and "Files (rows)" in t.columns]
+    assert all("/" not in str(s) for s in history["Source"]), list(history["Source"])
+    assert list(history["Source"]) == ["folder portfolio"]

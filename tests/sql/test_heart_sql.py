@@ -8,7 +8,8 @@ The fixture (HEART below) is small enough to check every figure by hand. Months 
 - u5's "2025-03-01T00:30:00+01:00" is 2025-02-28T23:30Z: February;
 - ci has no event at all in 2025-03 (a month with no events);
 - u2 (Dec, Feb) and u3 (Jan, Apr) are active in non-consecutive months;
-- hr has no survey response at all (a product without surveys) and only an adoption goal.
+- hr has no survey response at all (a product without surveys) and only an adoption goal;
+- min_survey_responses is 5 (assumptions.csv), so ci's quarters of 5 answers are scored.
 
 Active users of ci per month (UTC): Nov {u1}; Dec {u1, u2, u4}; Jan {u1, u3};
 Feb {u1, u2, u5}; Mar {}; Apr {u1, u3}. ci has 10 eligible users, hr 4.
@@ -33,6 +34,7 @@ from valuemodel.data.report import build_report
 from valuemodel.present import heart
 
 HEART: dict[str, list[str]] = {
+    "assumptions.csv": ["min_survey_responses,5"],
     "products.csv": [
         "ci,CI Platform,Platform,10,2024-01-01",
         "hr,HR Self-Service,People,4,",
@@ -88,7 +90,7 @@ def heart_engine(
 
 def monthly(engine: Engine, product_id: str, first: str = FIRST, last: str = LAST) -> pd.DataFrame:
     months = store.fetch_product_months(engine, first, last, product_id)
-    values = metrics.monthly_values(months, loaded_hourly_cost=100.0)
+    values = metrics.monthly_values(months, loaded_hourly_cost=100.0, min_survey_responses=5)
     return values.set_index(values["month"].dt.strftime("%Y-%m"))
 
 
@@ -128,13 +130,20 @@ def test_task_success_ignores_events_without_an_outcome(heart_engine: Engine) ->
     assert column(values, "task_success") == [2 / 3, 1.0, 2 / 3, None, 0.5]
 
 
-def test_happiness_is_the_nps_of_the_months_responses(heart_engine: Engine) -> None:
+def test_happiness_is_the_nps_of_the_rolling_quarters_responses(heart_engine: Engine) -> None:
     values = monthly(heart_engine, "ci")
-    # Dec: scores 8, 3 -> 100 x (0 - 1) / 2 = -50
-    # Jan: 10 (written 2024-12-31 at -02:00, January in UTC), 9, 6 -> 100 x (2 - 1) / 3
-    # Feb, Mar, Apr: no response -> undefined, not 0
-    assert column(values, "happiness") == [-50.0, 100 / 3, None, None, None]
+    # Month by month: Dec 8, 3; Jan 10 (written 2024-12-31 at -02:00, January in UTC), 9, 6
     assert list(values["responses"]) == [2, 3, 0, 0, 0]
+    # Quarters: Oct..Dec: 8, 3 -> 100 x (0 - 1) / 2 = -50
+    # Nov..Jan and Dec..Feb: 8, 3, 10, 9, 6 -> 100 x (2 - 2) / 5 = 0
+    # Jan..Mar: 10, 9, 6 -> 100 x (2 - 1) / 3 = 33.3; Feb..Apr: none -> undefined, not 0
+    assert column(values, "happiness") == [-50.0, 0.0, 0.0, 100 / 3, None]
+    assert list(values["happiness_responses"]) == [2, 5, 5, 3, 0]
+    # Scored only from 5 responses (the fixture's min_survey_responses)
+    assert list(values["happiness_scored"]) == [False, True, True, False, False]
+    # Nov..Jan: P = D = 0.4: 0 +- 1.645 x 100 x sqrt(0.8 / 5) = +-65.8
+    assert values.loc["2025-01", "happiness_ci90_low"] == pytest.approx(-65.8, abs=0.05)
+    assert values.loc["2025-01", "happiness_ci90_high"] == pytest.approx(65.8, abs=0.05)
 
 
 def test_a_product_without_surveys_has_no_happiness_rather_than_zero(heart_engine: Engine) -> None:
@@ -162,18 +171,31 @@ def test_a_local_new_years_eve_already_january_in_utc_counts_in_january(
 def test_report_user_scores_follow_the_goals_for_the_last_month(heart_engine: Engine) -> None:
     report = build_report(heart_engine, Period("2024-12", "2025-01"), "ci")
     user = report["products"][0]["user"]
-    # January: happiness 33.3 -> 100 x (33.3 + 100) / (20 + 100) = 111 -> clamped to 100
+    # January: happiness (Nov..Jan, 5 answers) 0 -> 100 x (0 + 100) / (20 + 100) = 83.3
     # engagement 1.5 -> 100 x 1.5 / 2 = 75; adoption 0.2 -> 100 x 0.2 / 0.5 = 40
     # retention 1/3 -> 100 x 0.333 / 0.8 = 41.7; task success 1.0 -> 111 -> 100
+    assert user["happiness_responses"] == 5
     assert user["scores"] == {
-        "happiness": 100.0,
+        "happiness": 83.3,
         "engagement": 75.0,
         "adoption": 40.0,
         "retention": 41.7,
         "task_success": 100.0,
     }
-    # (100 + 75 + 40 + 41.67 + 100) / 5 = 71.33
-    assert user["heart_index"] == pytest.approx(71.3)
+    # (83.33 + 75 + 40 + 41.67 + 100) / 5 = 68.0
+    assert user["heart_index"] == pytest.approx(68.0)
+
+
+def test_happiness_under_min_survey_responses_has_no_score_and_no_weight(
+    heart_engine: Engine,
+) -> None:
+    # March: the quarter Jan..Mar holds 3 answers (NPS 33.3), fewer than 5
+    report = build_report(heart_engine, Period("2025-03", "2025-03"), "ci")
+    user = report["products"][0]["user"]
+    assert user["happiness"] == pytest.approx(33.3)
+    assert user["happiness_responses"] == 3
+    assert user["happiness_ci90"] is not None
+    assert user["scores"]["happiness"] is None
 
 
 def test_the_index_leaves_out_dimensions_without_data_or_goal(heart_engine: Engine) -> None:
@@ -198,7 +220,8 @@ def test_monthly_scores_of_the_last_month_equal_the_report(heart_engine: Engine)
     report = build_report(heart_engine, Period(FIRST, LAST), None)
     months = store.fetch_product_months(heart_engine, FIRST, LAST)
     scores = heart.monthly_scores(
-        metrics.monthly_values(months, 100.0), store.fetch_heart_goals(heart_engine)
+        metrics.monthly_values(months, 100.0, min_survey_responses=5),
+        store.fetch_heart_goals(heart_engine),
     )
     index = heart.monthly_index(scores)
     for product in report["products"]:

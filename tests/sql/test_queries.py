@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from tests.sql.csvdata import PORTFOLIO, write_folder
 from valuemodel.core.months import Period, ReportError
 from valuemodel.data import db, queries, store
-from valuemodel.data.importer import import_folder, refresh_all
+from valuemodel.data.importer import delete_product, import_folder, refresh_all
 from valuemodel.data.report import build_report
 from valuemodel.data.schema import ensure_schema
 
@@ -67,6 +67,8 @@ def exercised(
         store.fetch_data_months(engine)
         store.fetch_coverage(engine)
         store.fetch_last_import(engine)
+        import_folder(engine, folder, replace_months=True)
+        delete_product(engine, "ci")
     engine.dispose()
     yield used
 
@@ -190,7 +192,7 @@ def test_last_import_names_the_folder_and_its_row_counts(
 ) -> None:
     last = store.fetch_last_import(portfolio_engine)
     assert last is not None
-    assert last["source"] == str(portfolio_folder)
+    assert last["source"] == f"folder {portfolio_folder.name}"
     assert last["files"]["usage_events.csv"] == len(PORTFOLIO["usage_events.csv"])  # type: ignore[index]
 
 

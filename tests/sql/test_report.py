@@ -39,6 +39,7 @@ from sqlalchemy.engine import Engine
 
 from tests.conftest import run_cli as cli
 from valuemodel.core.months import Period, ReportError
+from valuemodel.data import store
 from valuemodel.data.report import build_report
 
 JAN_TO_APR = Period("2025-01", "2025-04")
@@ -59,15 +60,24 @@ CI_USER_APRIL = {
     "engagement": 1.5,  # u1 1 day, u2 2 days -> (1 + 2) / 2
     "retention": None,  # nobody active in March
     "task_success": 0.5,  # build true, deploy false (view has no outcome) -> 1 / 2
-    "happiness": 25.0,  # scores 10, 9, 8, 6 (the 6 is 23:00Z on Apr 30): 100 x (2 - 1) / 4
+    # The rolling quarter Feb..Apr holds scores 10, 9, 8, 6 (the 6 is 23:00Z on Apr 30;
+    # January's 2 is outside): 100 x (2 - 1) / 4
+    "happiness": 25.0,
+    "happiness_responses": 4,
+    # P 0.5, D 0.25: 25 +- 1.645 x 100 x sqrt((0.75 - 0.0625) / 4) = 25 +- 68.2
+    "happiness_ci90": [-43.2, 93.2],
+    "retention_ci90": None,  # nobody active in March
+    # Wilson, z 1.6449, n 2, p 0.5: centre (p + z^2/2n) / (1 + z^2/n) = 0.5,
+    # half z sqrt(p(1-p)/n + z^2/4n^2) / (1 + z^2/n) = 1.6449 x 0.5423 / 2.3528 = 0.3791
+    "task_success_ci90": [0.1209, 0.8791],
     "scores": {
-        "happiness": 83.3,  # 100 x (25 + 100) / (50 + 100) = 83.33
+        "happiness": None,  # 4 responses, fewer than min_survey_responses (30): no score
         "engagement": 100.0,  # 100 x 1.5 / 1.2 = 125 -> capped
         "adoption": 40.0,  # 100 x 0.2 / 0.5
         "retention": None,  # a goal (0.6), but no value
         "task_success": None,  # a value, but no goal
     },
-    "heart_index": 74.4,  # (83.33 + 100 + 40) / 3 = 74.44
+    "heart_index": 70.0,  # (100 + 40) / 2; the 4-answer NPS does not count
 }
 DM_BUYER = {
     "cost": 200.0,  # 4 x 50
@@ -86,6 +96,13 @@ DM_USER_APRIL = {
     "retention": 1.0,  # March {d1} -> April {d1, d2}: 1 / 1
     "task_success": 1.0,  # 2 / 2
     "happiness": None,  # no surveys
+    "happiness_responses": 0,
+    "happiness_ci90": None,
+    # Wilson at n 1, p 1: (1 + z^2/2) / (1 + z^2) -+ z sqrt(z^2/4) / (1 + z^2)
+    # = (2.3528 -+ 1.3528) / 3.7055 -> [0.2699, 1.0]
+    "retention_ci90": [0.2699, 1.0],
+    # n 2, p 1: (1 + z^2/4 -+ z sqrt(z^2/16)) / (1 + z^2/2) = (1.6764 -+ 0.6764) / 2.3528
+    "task_success_ci90": [0.425, 1.0],
     "scores": {
         "happiness": None,  # goal 0, no value
         "engagement": None,
@@ -112,6 +129,11 @@ HR_USER_APRIL = {
     "retention": 0.5,  # March {h1, h3} -> April {h1}: 1 / 2
     "task_success": 0.6667,  # true, true, false -> 2 / 3
     "happiness": None,
+    "happiness_responses": 0,
+    "happiness_ci90": None,
+    "retention_ci90": [0.1209, 0.8791],  # 1 of 2, as ci's task success
+    # n 3, p 2/3: centre (0.6667 + 0.4509) / 1.9018 = 0.5876, half 0.3341
+    "task_success_ci90": [0.2535, 0.9217],
     "scores": dict.fromkeys(["happiness", "engagement", "adoption", "retention", "task_success"]),
     "heart_index": None,
 }
@@ -145,6 +167,11 @@ EXPECTED_JAN_TO_APR = {
                     "r": None,
                     "lag_months": None,
                     "months": None,
+                    "ci90": None,
+                    "r_changes": None,
+                    "months_changes": None,
+                    "ci90_changes": None,
+                    "verdict": "not enough data",
                 }
             ],
         },
@@ -170,6 +197,12 @@ EXPECTED_JAN_TO_APR = {
                     "r": 1.0,
                     "lag_months": 1,
                     "months": 8,
+                    "ci90": None,  # |r| = 1: Fisher's interval is undefined
+                    # the changes are exact multiples too: Oct..Apr against Nov..May
+                    "r_changes": 1.0,
+                    "months_changes": 7,
+                    "ci90_changes": None,
+                    "verdict": "moves together",  # a perfect r of changes
                 }
             ],
         },
@@ -244,15 +277,20 @@ def test_a_local_new_years_eve_already_in_january_utc_counts_in_january(
             "engagement": 1.5,  # u1: Jan 1 only (two events); u2: Jan 15, 16
             "retention": 0.0,  # December {u4} -> none of them in January: 0 / 1
             "task_success": 0.6667,  # true, false, true (deploy has no outcome): 2 / 3
-            "happiness": -100.0,  # one response, score 2: 100 x (0 - 1) / 1
+            # the quarter Nov..Jan holds one response, score 2: 100 x (0 - 1) / 1
+            "happiness": -100.0,
+            "happiness_responses": 1,
+            "happiness_ci90": [-100.0, -100.0],  # P 0, D 1: no spread within the answers
+            "retention_ci90": [0.0, 0.7301],  # Wilson 0 of 1: high = z^2 / (1 + z^2)
+            "task_success_ci90": [0.2535, 0.9217],  # 2 of 3, as hr's in April
             "scores": {
-                "happiness": 0.0,  # at the floor
+                "happiness": None,  # one answer, fewer than min_survey_responses (30)
                 "engagement": 100.0,  # 1.5 / 1.2 -> capped
                 "adoption": 40.0,
                 "retention": 0.0,  # 100 x 0 / 0.6
                 "task_success": None,
             },
-            "heart_index": 35.0,  # (0 + 100 + 40 + 0) / 4
+            "heart_index": 46.7,  # (100 + 40 + 0) / 3
         },
     )
 
@@ -284,9 +322,13 @@ def test_a_month_without_events_has_zero_adoption_and_the_next_month_undefined_r
             "engagement": None,
             "retention": 0.0,  # February {u1, u3} -> nobody: 0 / 2
             "task_success": None,
-            "happiness": None,
+            "happiness": -100.0,  # the quarter Jan..Mar: January's one answer (2)
+            "happiness_responses": 1,
+            "happiness_ci90": [-100.0, -100.0],
+            "retention_ci90": [0.0, 0.575],  # Wilson 0 of 2: high = z^2 / (2 + z^2)
+            "task_success_ci90": None,
             "scores": {
-                "happiness": None,
+                "happiness": None,  # one answer: not scored
                 "engagement": None,
                 "adoption": 0.0,
                 "retention": 0.0,
@@ -315,10 +357,15 @@ def test_a_month_without_events_has_zero_adoption_and_the_next_month_undefined_r
 def test_the_survey_written_on_may_first_east_of_utc_counts_in_april(
     portfolio_engine: Engine,
 ) -> None:
-    # a May-only report: only u5's 10 (00:30Z May 1) -> NPS 100; had u4's 6
-    # (2025-05-01T01:00+02:00 = Apr 30 23:00Z) landed in May it would be 100 x (1 - 1) / 2 = 0
+    # May's own surveys: only u5's 10 (00:30Z May 1); u4's 6 (2025-05-01T01:00+02:00 =
+    # Apr 30 23:00Z) is one of April's four
+    months = store.fetch_product_months(portfolio_engine, "2025-04", "2025-05", "ci")
+    assert list(months["responses"]) == [4, 1]
+    assert list(months["detractors"]) == [1, 0]
+    # May's rolling quarter (Mar..May) holds both: 10, 9, 8, 6 and 10 -> 100 x (3 - 1) / 5
     may = product(build_report(portfolio_engine, Period("2025-05", "2025-05")), "ci")
-    assert may["user"]["happiness"] == pytest.approx(100.0)  # type: ignore[index]
+    assert may["user"]["happiness"] == pytest.approx(40.0)  # type: ignore[index]
+    assert may["user"]["happiness_responses"] == 5  # type: ignore[index]
 
 
 def test_one_product_report_has_that_product_and_its_figures_as_portfolio(
@@ -386,12 +433,19 @@ def test_report_keys_are_exactly_those_of_the_contract(portfolio_engine: Engine)
             "month",
             "active_users",
             *dimensions,
+            "happiness_responses",
+            "happiness_ci90",
+            "retention_ci90",
+            "task_success_ci90",
             "scores",
             "heart_index",
         }
         assert set(entry["user"]["scores"]) == dimensions
         for link in entry["okr_links"]:
-            assert set(link) == {"kr_id", "metric", "evidence", "r", "lag_months", "months"}
+            assert set(link) == {
+                "kr_id", "metric", "evidence", "r", "lag_months", "months", "ci90",
+                "r_changes", "months_changes", "ci90_changes", "verdict",
+            }  # fmt: skip
 
 
 # ---------------------------------------------------------------- the command line

@@ -194,7 +194,7 @@ def test_freshness_counts_rows_and_names_the_latest_month_and_import(
     assert frame.loc["kr_measurements", "latest"] == "2025-05"
     assert frame.loc["task_baselines", "row_count"] == 3
     for table, rows in (("usage_events", 33), ("costs", 9), ("assumptions", 3)):
-        assert frame.loc[table, "last_source"] == str(portfolio_folder)
+        assert frame.loc[table, "last_source"] == f"folder {portfolio_folder.name}"
         assert frame.loc[table, "last_rows"] == rows
         assert frame.loc[table, "last_imported_at"] is not None
     # Rollups have no file of their own: every import rebuilds them.
@@ -207,7 +207,7 @@ def test_import_history_lists_the_import_with_its_rows_per_file(
 ) -> None:
     history = store.fetch_import_history(portfolio_engine)
     assert len(history) == 1
-    assert history.loc[0, "source"] == str(portfolio_folder)
+    assert history.loc[0, "source"] == f"folder {portfolio_folder.name}"
     assert history.loc[0, "files"]["usage_events.csv"] == 33
     assert sum(history.loc[0, "files"].values()) == sum(len(rows) for rows in PORTFOLIO.values())
 
@@ -224,8 +224,11 @@ def test_an_upload_shows_as_the_source_of_only_the_files_it_carried(
     assert frame.loc["costs", "last_rows"] == 1
     assert frame.loc["costs", "row_count"] == 10
     assert frame.loc["costs", "latest"] == "2025-05"
-    assert frame.loc["products", "last_source"] == str(portfolio_folder)
-    assert list(store.fetch_import_history(engine)["source"]) == ["upload", str(portfolio_folder)]
+    assert frame.loc["products", "last_source"] == f"folder {portfolio_folder.name}"
+    assert list(store.fetch_import_history(engine)["source"]) == [
+        "upload",
+        f"folder {portfolio_folder.name}",
+    ]
 
 
 def test_freshness_of_an_empty_database_is_zero_rows_and_no_import(engine: Engine) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -547,3 +548,111 @@ def test_values_outside_what_the_database_stores_are_refused_by_the_validator(
     name = {COSTS_HEADER: "costs", PRODUCTS_HEADER: "products", SURVEYS_HEADER: "surveys"}[header]
     line = only_problem(check(**{name: csv_bytes(header, row)}))
     assert line.startswith(f"{name}.csv:2: {column}: ")
+
+
+# ------------------------------------------------ ranges PostgreSQL or the pages refuse
+
+
+NOW = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC)
+
+
+def check_at(now: dt.datetime, **files: bytes) -> Validation:
+    return validate({f"{name}.csv": data for name, data in files.items()}, CI_STORED, now=now)
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    [
+        "9999-12-31T23:00:00-05:00",  # year 10000 in UTC: took every page down
+        "1999-12-31T23:59:59Z",
+        "2026-06-16T12:00:01Z",  # a second past one day after now
+        "1970-01-01T00:00:00Z",
+    ],
+)
+def test_a_timestamp_outside_2000_to_one_day_after_now_is_refused(timestamp: str) -> None:
+    line = only_problem(
+        check_at(NOW, usage_events=csv_bytes(EVENTS_HEADER, f"ci,u1,{timestamp},build,true,"))
+    )
+    assert line.startswith(f"usage_events.csv:2: occurred_at: '{timestamp}' is outside 2000-01-01")
+
+
+@pytest.mark.parametrize("timestamp", ["2000-01-01T00:00:00Z", "2026-06-16T11:59:00Z"])
+def test_timestamps_at_the_edges_of_the_range_are_accepted(timestamp: str) -> None:
+    result = check_at(NOW, usage_events=csv_bytes(EVENTS_HEADER, f"ci,u1,{timestamp},b,true,"))
+    assert result.ok, lines_of(result)
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    [
+        "2025-01-01T10:00:00+16:00",
+        "2025-01-01T10:00:00-23:59",
+        "2025-01-01T10:00:00+1600",
+        "2025-01-01T10:00:00-20",
+        "2025-01-01T10:00:00+05:60",
+    ],
+)
+def test_an_offset_beyond_fifteen_fifty_nine_is_refused(timestamp: str) -> None:
+    line = only_problem(check(surveys=csv_bytes(SURVEYS_HEADER, f"ci,u1,{timestamp},7")))
+    assert (
+        line
+        == f"surveys.csv:2: responded_at: '{timestamp}' has a UTC offset outside -15:59 to +15:59"
+    )
+
+
+@pytest.mark.parametrize("timestamp", ["2025-01-01T10:00:00+15:59", "2025-01-01T10:00:00-1500"])
+def test_offsets_up_to_fifteen_fifty_nine_are_accepted(timestamp: str) -> None:
+    result = check(surveys=csv_bytes(SURVEYS_HEADER, f"ci,u1,{timestamp},7"))
+    assert result.ok, lines_of(result)
+
+
+@pytest.mark.parametrize("launched", ["1999-12-31", "2101-01-01", "9999-12-31"])
+def test_a_date_outside_2000_to_2100_is_refused(launched: str) -> None:
+    line = only_problem(check(products=csv_bytes(PRODUCTS_HEADER, f"p,P,T,5,{launched}")))
+    assert line.startswith(f"products.csv:2: launched_on: '{launched}' is outside 2000-01-01")
+
+
+def test_a_month_outside_2000_to_2100_is_refused() -> None:
+    line = only_problem(check(costs=csv_bytes(COSTS_HEADER, "ci,1999-12,other,5")))
+    assert line.startswith("costs.csv:2: month: '1999-12' is outside 2000-01 to 2100-12")
+
+
+def test_a_negative_cost_is_refused() -> None:
+    line = only_problem(check(costs=csv_bytes(COSTS_HEADER, "ci,2025-01,other,-5000000")))
+    assert line == "costs.csv:2: amount: '-5000000' must be 0 or more"
+
+
+@pytest.mark.parametrize("amount", ["1000000000000", "1e12", "999999999999.995"])
+def test_a_cost_of_a_trillion_or_more_is_refused(amount: str) -> None:
+    line = only_problem(check(costs=csv_bytes(COSTS_HEADER, f"ci,2025-01,other,{amount}")))
+    assert line.startswith(f"costs.csv:2: amount: '{amount}' is out of range")
+
+
+def test_a_cost_just_below_a_trillion_is_accepted() -> None:
+    result = check(costs=csv_bytes(COSTS_HEADER, "ci,2025-01,other,999999999999.99"))
+    assert result.ok, lines_of(result)
+
+
+# ---------------------------------------------------------------- every problem of a row
+
+
+def test_every_bad_field_of_a_row_is_listed_not_only_the_first() -> None:
+    data = csv_bytes(EVENTS_HEADER, "ci, u1,yesterday,build,maybe,-3")
+    lines = lines_of(check(usage_events=data))
+    columns = [MESSAGE.match(line)["column"] for line in lines]  # type: ignore[index]
+    assert columns == ["user_id", "occurred_at", "succeeded", "duration_seconds"], lines
+
+
+def test_a_field_with_two_problems_is_listed_once() -> None:
+    # '-1e999' is not in range and negative: the first problem of the field is enough.
+    lines = lines_of(check(costs=csv_bytes(COSTS_HEADER, "ci,2025-01,other,-1e999")))
+    assert len(lines) == 1, lines
+
+
+def test_the_and_more_line_is_not_counted_as_a_problem() -> None:
+    rows = [f"ci,u{i},yesterday,build,maybe," for i in range(30)]  # two problems a row
+    result = check(usage_events=csv_bytes(EVENTS_HEADER, *rows))
+    assert result.problem_count == 60
+    lines = lines_of(result)
+    assert len(lines) == 51
+    assert lines[-1] == "... and 10 more problems"

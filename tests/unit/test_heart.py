@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from valuemodel.core import metrics
+from valuemodel.core import metrics, stats
 from valuemodel.core.contract import HEART_DIMENSIONS
 from valuemodel.present import heart
 
@@ -26,9 +26,11 @@ def goals(*rows: tuple[str, str, str, float]) -> pd.DataFrame:
 
 
 def user(**values: object) -> dict[str, object]:
-    """A report `user` object; scores computed from `targets` when given."""
+    """A report `user` object; scores computed from `targets` when given; happiness from
+    400 responses unless `happiness_responses` says otherwise."""
     targets = values.pop("targets", {})
     base: dict[str, object] = dict.fromkeys(HEART_DIMENSIONS)
+    base["happiness_responses"] = 400
     base.update(values)
     scores = {
         d: metrics.heart_score(d, base[d], targets.get(d))  # type: ignore[arg-type,union-attr]
@@ -119,7 +121,9 @@ def test_monthly_scores_and_index_match_the_report_definition() -> None:
         ],
     )  # fmt: skip
     months["month"] = pd.to_datetime(months["month"])
-    values = metrics.monthly_values(months, 100.0)
+    for column in ("responses", "promoters", "detractors"):  # no surveys before January
+        months[f"happiness_{column}"] = months[column].cumsum()
+    values = metrics.monthly_values(months, 100.0, min_survey_responses=2)
     goal_rows = goals(("p", "adoption", "key", 0.8), ("p", "happiness", "key", 0.0))
     scores = heart.monthly_scores(values, goal_rows)
     index = heart.monthly_index(scores)
@@ -236,25 +240,68 @@ def test_an_empty_cohort_frame_gives_an_empty_grid() -> None:
 # ---------------------------------------------------------------- happiness and portfolio
 
 
-def test_months_under_thirty_responses_are_flagged_not_hidden() -> None:
-    values = pd.DataFrame(
+def nps_values(happiness: list[float], responses: list[int], promoters: list[int],
+               detractors: list[int]) -> pd.DataFrame:  # fmt: skip
+    """A `monthly_values` frame of one product's happiness columns (rolling quarters)."""
+    frame = pd.DataFrame(
         {
-            "product_id": ["p"] * 3,
-            "month": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-03-01"]),
-            "happiness": [10.0, math.nan, 40.0],
-            "responses": [29, 0, 30],
-            "promoters": [10, 0, 15],
-            "detractors": [7, 0, 3],
+            "product_id": ["p"] * len(happiness),
+            "month": pd.date_range("2025-01-01", periods=len(happiness), freq="MS"),
+            "happiness": happiness,
+            "happiness_responses": responses,
+            "happiness_promoters": promoters,
+            "happiness_detractors": detractors,
         }
     )
+    low, high = stats.nps_intervals(
+        frame["happiness_promoters"], frame["happiness_detractors"], frame["happiness_responses"]
+    )
+    return frame.assign(happiness_ci90_low=low, happiness_ci90_high=high)
+
+
+def test_months_under_thirty_responses_are_flagged_not_hidden() -> None:
+    values = nps_values([10.0, math.nan, 40.0], [29, 0, 30], [10, 0, 15], [7, 0, 3])
     nps = heart.nps_months(values)
     assert list(nps["low_confidence"]) == [True, False, False]
     assert list(nps["confidence"]) == [
-        "low (fewer than 30 responses)",
+        "too few to score (under 30)",
         "no responses",
-        "normal",
+        "scored",
     ]
     assert nps["happiness"].iloc[0] == 10.0  # still shown
+    assert nps["low"].iloc[0] < 10.0 < nps["high"].iloc[0]  # with its interval
+
+
+def test_the_minimum_responses_come_from_the_assumption() -> None:
+    values = nps_values([10.0, 40.0], [29, 30], [10, 15], [7, 3])
+    assert list(heart.nps_months(values, min_responses=20)["low_confidence"]) == [False, False]
+    assert list(heart.nps_months(values, min_responses=31)["low_confidence"]) == [True, True]
+
+
+def test_a_thin_nps_is_shown_with_its_n_but_neither_scored_nor_judged() -> None:
+    rows = heart.goals_by_dimension(goals(("p", "happiness", "backstop", 50.0)), "p")
+    thin = user(happiness=-20.0, happiness_responses=12, happiness_ci90=[-45.0, 5.0])
+    [card] = [c for c in heart.dimension_cards(thin, rows) if c.dimension == "happiness"]
+    assert card.headline == heart.TOO_FEW
+    assert card.status == heart.TOO_FEW
+    assert card.detail == "-20 (n=12), under 30 responses: not scored"
+    assert card.interval_text == "90% interval: -45 to +5"
+    gsm = heart.gsm_table(goals(("p", "happiness", "backstop", 50.0)), {"p": thin})
+    assert gsm["Status"].tolist()[0] == heart.TOO_FEW
+    assert not gsm["backstop_below"].any()
+    assert heart.backstop_warnings(gsm) == []
+    assert gsm["Current value"].tolist()[0] == "-20 (n=12)"
+
+
+def test_the_portfolio_grid_says_too_few_for_a_thin_nps() -> None:
+    goal_rows = goals(("a", "happiness", "key", 0.0))
+    products = [
+        {"product_id": "a", "name": "A", "user": user(happiness=10.0, happiness_responses=4)}
+    ]
+    grid = heart.portfolio_grid(products, goal_rows)
+    cell = grid[grid["dimension"] == "happiness"].iloc[0]
+    assert cell["text"] == "too few (n=4)"
+    assert math.isnan(cell["score"])
 
 
 def test_the_portfolio_grid_names_gaps_and_marks_thin_surveys() -> None:
@@ -268,10 +315,10 @@ def test_the_portfolio_grid_names_gaps_and_marks_thin_surveys() -> None:
         {"product_id": "a", "name": "A", "user": a_user},
         {"product_id": "b", "name": "B", "user": user(targets={"retention": 0.8})},
     ]
-    grid = heart.portfolio_grid(products, goal_rows, responses={"a": 4, "b": 0})
+    grid = heart.portfolio_grid(products, goal_rows, responses={"a": 40, "b": 0})
     text = {(r.product_id, r.dimension): r.text for r in grid.itertuples()}
     assert text[("a", "adoption")] == "50"  # 0.25 / 0.5
-    assert text[("a", "happiness")] == "100 (n=4)"  # NPS 0 of goal 0; 4 responses
+    assert text[("a", "happiness")] == "100 (n=40)"  # NPS 0 of goal 0; 40 responses
     assert text[("a", "engagement")] == "no goal"
     assert text[("b", "retention")] == "no data"
     assert text[("b", "heart_index")] == "no data"
@@ -323,20 +370,11 @@ def test_a_series_title_states_the_latest_value_against_the_goal() -> None:
 
 
 def test_the_low_confidence_note_names_the_thin_months_or_says_all_are_thin() -> None:
-    values = pd.DataFrame(
-        {
-            "product_id": ["p"] * 3,
-            "month": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-03-01"]),
-            "happiness": [10.0, math.nan, 40.0],
-            "responses": [5, 0, 40],
-            "promoters": [2, 0, 20],
-            "detractors": [1, 0, 4],
-        }
-    )
+    values = nps_values([10.0, math.nan, 40.0], [5, 0, 40], [2, 0, 20], [1, 0, 4])
     note = heart.low_confidence_note(heart.nps_months(values))
     assert note is not None and "2025-01." in note and "2025-03" not in note
     every = heart.low_confidence_note(heart.nps_months(values.iloc[:2]))
-    assert every is not None and every.startswith("Every month with responses")
+    assert every is not None and every.startswith("Every month's quarter")
     assert heart.low_confidence_note(heart.nps_months(values.iloc[2:])) is None
 
 

@@ -142,8 +142,12 @@ PRODUCT_MONTH_COLUMNS = [
 
 
 def product_months(*rows: tuple[object, ...]) -> pd.DataFrame:
+    """Rows as a `product_months` frame whose rolling quarter holds only the month's own
+    surveys (the earlier two months had none)."""
     frame = pd.DataFrame(list(rows), columns=PRODUCT_MONTH_COLUMNS)
     frame["month"] = pd.to_datetime(frame["month"])
+    for column in ("responses", "promoters", "detractors"):
+        frame[f"happiness_{column}"] = frame[column]
     return frame
 
 
@@ -253,7 +257,9 @@ def test_portfolio_flows_are_summed_per_month_across_products() -> None:
 
 
 def test_user_figures_score_the_dimensions_that_have_a_goal() -> None:
-    row = monthly_values(product_months(JANUARY), loaded_hourly_cost=80.0).iloc[0]
+    row = monthly_values(
+        product_months(JANUARY), loaded_hourly_cost=80.0, min_survey_responses=4
+    ).iloc[0]
     user = user_figures(row, {"adoption": 0.5, "happiness": 50.0, "retention": 0.8})
     assert user.month == "2025-01"
     assert user.active_users == 5
@@ -264,6 +270,49 @@ def test_user_figures_score_the_dimensions_that_have_a_goal() -> None:
     assert user.scores["task_success"] is None
     assert user.retention is None
     assert user.heart_index == pytest.approx((50.0 + 250 / 3) / 2)
+
+
+def test_happiness_under_the_minimum_responses_keeps_value_and_interval_but_no_score() -> None:
+    # January: 4 responses (2 promoters, 1 detractor): NPS 25, but 4 < 5 required
+    row = monthly_values(
+        product_months(JANUARY), loaded_hourly_cost=80.0, min_survey_responses=5
+    ).iloc[0]
+    user = user_figures(row, {"adoption": 0.5, "happiness": 50.0})
+    assert user.happiness == pytest.approx(25.0)
+    assert user.happiness_responses == 4
+    assert user.happiness_ci90 is not None
+    assert user.happiness_scored is False
+    assert user.scores["happiness"] is None
+    assert user.heart_index == pytest.approx(50.0)  # adoption alone
+
+
+def test_happiness_at_the_minimum_responses_is_scored() -> None:
+    row = monthly_values(
+        product_months(JANUARY), loaded_hourly_cost=80.0, min_survey_responses=4
+    ).iloc[0]
+    assert user_figures(row, {"happiness": 50.0}).scores["happiness"] == pytest.approx(250 / 3)
+
+
+def test_happiness_is_the_nps_of_the_rolling_quarter_not_of_the_month() -> None:
+    frame = product_months(MARCH)
+    # The quarter January..March: 10 answers, 6 promoters, 2 detractors (March alone: -100)
+    frame[["happiness_responses", "happiness_promoters", "happiness_detractors"]] = [10, 6, 2]
+    values = monthly_values(frame, loaded_hourly_cost=80.0).iloc[0]
+    assert values["happiness"] == pytest.approx(40.0)  # 100 x (6 - 2) / 10
+    # 1.645 x 100 x sqrt((0.6 + 0.2 - 0.4^2) / 10) = 1.645 x 100 x sqrt(0.064)
+    half = 1.645 * 100 * math.sqrt(0.064)
+    assert values["happiness_ci90_low"] == pytest.approx(40.0 - half)
+    assert values["happiness_ci90_high"] == pytest.approx(40.0 + half)
+
+
+def test_rates_carry_wilson_intervals_from_their_denominators() -> None:
+    from statsmodels.stats.proportion import proportion_confint
+
+    values = monthly_values(product_months(JANUARY), loaded_hourly_cost=80.0).iloc[0]
+    low, high = proportion_confint(6, 8, alpha=0.10, method="wilson")
+    assert values["task_success_ci90_low"] == pytest.approx(low)
+    assert values["task_success_ci90_high"] == pytest.approx(high)
+    assert math.isnan(values["retention_ci90_low"])  # no users the month before
 
 
 # ---------------------------------------------------------------- formatting

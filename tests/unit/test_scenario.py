@@ -500,3 +500,22 @@ def test_no_slider_move_is_needed_to_reach_the_baseline_after_loading_it() -> No
     assert controls_ui.controls_from_drivers(baseline, sc.baseline_drivers(baseline)) == {
         c.driver: c.default for c in controls_ui.controls(baseline)
     }
+
+
+def test_a_slider_move_reuses_the_seeded_draws_and_changes_nothing_else() -> None:
+    baseline = example_baseline()
+    drivers = sc.baseline_drivers(baseline)
+    moved = dataclasses.replace(drivers, adoption_target=min(drivers.adoption_target * 1.05, 1.0))
+    sc.triangular_factors.cache_clear()
+    first = sc.simulate(baseline, drivers, draws=2_000, seed=11)
+    again = sc.simulate(baseline, moved, draws=2_000, seed=11)
+    assert sc.triangular_factors.cache_info().hits >= 1  # the second move drew nothing
+    factors = sc.triangular_factors(2_000, 11)
+    assert all(not f.flags.writeable for f in factors.values())  # nobody can spoil them
+    # the cached factors are the seeded stream: the same as drawing afresh
+    fresh = sc._triangular_factors(np.random.default_rng(11), None, 2_000)
+    assert all(np.array_equal(fresh[k], factors[k]) for k in fresh)
+    # and a cached run equals an uncached one
+    sc.triangular_factors.cache_clear()
+    np.testing.assert_array_equal(sc.simulate(baseline, moved, draws=2_000, seed=11).npv, again.npv)
+    assert not np.array_equal(first.npv, again.npv)

@@ -20,7 +20,7 @@ import sqlalchemy.exc
 from valuemodel.core.contract import SEGMENT_ATTRIBUTES
 from valuemodel.core.months import ReportError, default_period, parse_period
 from valuemodel.data import assemble, db
-from valuemodel.data.importer import ImportRefused, import_folder, refresh_all
+from valuemodel.data.importer import ImportRefused, delete_product, import_folder, refresh_all
 from valuemodel.data.report import build_report
 from valuemodel.data.schema import ensure_schema, latest_version
 from valuemodel.present.formats import money, months, nps, number, percent
@@ -82,13 +82,31 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    result = import_folder(db.get_engine(), Path(args.folder), progress=_say)
+    result = import_folder(
+        db.get_engine(), Path(args.folder), progress=_say, replace_months=args.replace_months
+    )
     for name, rows in result.rows.items():
         _say(f"  {name}: {rows:,} rows")
     _say(
         f"Imported {result.total_rows:,} rows; rebuilt rollups for "
         f"{result.touched_months:,} product-months in {result.seconds:.1f} s."
     )
+    return 0
+
+
+def cmd_delete_product(args: argparse.Namespace) -> int:
+    if not args.yes:
+        raise ReportError(
+            f"delete-product removes {args.product_id!r} and every row that names it "
+            "(events, surveys, costs, goals, links, scenarios, rollups); add --yes to do it"
+        )
+    try:
+        deleted = delete_product(db.get_engine(), args.product_id, progress=_say)
+    except LookupError as exc:
+        raise ReportError(str(exc.args[0])) from None
+    rows = sum(deleted.values())
+    detail = ", ".join(f"{table} {n:,}" for table, n in sorted(deleted.items()) if n)
+    _say(f"Deleted product {args.product_id!r}: {rows:,} rows ({detail}).")
     return 0
 
 
@@ -101,8 +119,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from valuemodel.data import store
 
-    engine = db.get_engine()
-    ensure_schema(engine)
+    ensure_schema(db.get_engine())
+    engine = db.get_read_engine()  # DATABASE_READ_URL (a replica) when set
     if args.month_from and args.month_to:
         period = parse_period(args.month_from, args.month_to)
     else:
@@ -123,8 +141,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_brief(args: argparse.Namespace) -> int:
     from valuemodel.present import brief
 
-    engine = db.get_engine()
-    ensure_schema(engine)
+    ensure_schema(db.get_engine())
+    engine = db.get_read_engine()  # DATABASE_READ_URL (a replica) when set
     period = parse_period(args.month_from, args.month_to)
     out = Path(args.out)
     if out.suffix.lower() not in (".pdf", ".png"):
@@ -211,7 +229,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="validate and import a folder of CSV files")
     imp.add_argument("folder")
+    imp.add_argument(
+        "--replace-months",
+        action="store_true",
+        help="make the folder the truth for the product-months it covers: stored events, "
+        "survey responses and cost rows of those months are deleted before loading",
+    )
     imp.set_defaults(func=cmd_import)
+
+    delete = sub.add_parser(
+        "delete-product", help="remove a product and everything that hangs on it"
+    )
+    delete.add_argument("product_id")
+    delete.add_argument("--yes", action="store_true", help="confirm the deletion")
+    delete.set_defaults(func=cmd_delete_product)
 
     sub.add_parser("refresh", help="rebuild every rollup from the raw tables").set_defaults(
         func=cmd_refresh
@@ -246,6 +277,12 @@ def build_parser() -> argparse.ArgumentParser:
     from valuemodel.cli import plan as plan_cli
 
     plan_cli.register(sub)
+    from valuemodel.cli import review as review_cli
+
+    review_cli.register(sub)
+    from valuemodel.cli import send as send_cli
+
+    send_cli.register(sub)
     return parser
 
 

@@ -17,13 +17,22 @@ GOAL_ROLES = ("key", "backstop")
 NOTE_METRICS = (*HEART_DIMENSIONS, "savings", "cost")
 NOTE_TEXT_MAX = 500
 NOTE_AUTHOR_MAX = 80
-ASSUMPTION_KEYS = ("loaded_hourly_cost", "currency", "discount_rate")
+ASSUMPTION_KEYS = ("loaded_hourly_cost", "currency", "discount_rate", "min_survey_responses")
+DEFAULT_ASSUMPTIONS = {
+    "loaded_hourly_cost": "100",
+    "currency": "USD",
+    "discount_rate": "0.10",
+    "min_survey_responses": "30",
+}
+# Happiness from fewer survey responses than this (over its rolling quarter) keeps its
+# value and interval but gets no HEART score (DESIGN section 4).
+DEFAULT_MIN_SURVEY_RESPONSES = 30
+MAX_MIN_SURVEY_RESPONSES = 100_000
 # The people directory's attributes a segment, an eligibility rule or a rollout names.
 SEGMENT_ATTRIBUTES = ("org", "team", "job_family", "location")
 # Events of users outside the people directory count in this segment value.
 UNKNOWN_SEGMENT = "unknown"
 RELEASE_KINDS = ("launch", "feature", "fix", "change", "deprecation")
-DEFAULT_ASSUMPTIONS = {"loaded_hourly_cost": "100", "currency": "USD", "discount_rate": "0.10"}
 
 # ISO 4217 codes a finance team is likely to use; an unknown code is refused rather than
 # shown next to every number.
@@ -37,8 +46,8 @@ CURRENCIES = (
 class Column:
     """One column: its name, the kind of value it holds and whether it may be empty.
 
-    kind is one of: id, text, int, number, fraction, score, date, month, timestamp,
-    bool, enum (with `choices`), assumption_value.
+    kind is one of: id, text, int, number, money (a number below 1e12), fraction, score,
+    date, month, timestamp, bool, enum (with `choices`), assumption_value.
     """
 
     name: str
@@ -128,7 +137,7 @@ FILES: tuple[FileSpec, ...] = (
             Column("product_id", "id"),
             Column("month", "month"),
             Column("category", "enum", choices=COST_CATEGORIES),
-            Column("amount", "number"),
+            Column("amount", "money", minimum=0),
         ),
         key=("product_id", "month", "category"),
         references=(_PRODUCT,),
@@ -292,11 +301,13 @@ TARGET_RANGES: dict[str, tuple[float, float, str]] = {
 
 @dataclass(frozen=True)
 class Assumptions:
-    """Global assumptions: hourly cost (money per hour), ISO currency code, annual rate."""
+    """Global assumptions: hourly cost (money per hour), ISO currency code, annual rate,
+    and the fewest survey responses (a count) a happiness value needs to be scored."""
 
     loaded_hourly_cost: float
     currency: str
     discount_rate: float
+    min_survey_responses: int = DEFAULT_MIN_SURVEY_RESPONSES
 
     @classmethod
     def from_mapping(cls, values: dict[str, str]) -> Assumptions:
@@ -305,4 +316,5 @@ class Assumptions:
             loaded_hourly_cost=float(merged["loaded_hourly_cost"]),
             currency=merged["currency"],
             discount_rate=float(merged["discount_rate"]),
+            min_survey_responses=int(float(merged["min_survey_responses"])),
         )

@@ -8,6 +8,7 @@ pandas so a million-row file validates in seconds.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -21,6 +22,7 @@ from valuemodel.core.contract import (
     CURRENCIES,
     FILES,
     FILES_BY_NAME,
+    MAX_MIN_SURVEY_RESPONSES,
     NOTE_AUTHOR_MAX,
     NOTE_TEXT_MAX,
     SEGMENT_ATTRIBUTES,
@@ -36,6 +38,13 @@ MAX_TEXT_LENGTH = 2000
 # The tightest numeric columns: costs.amount is numeric(16, 2), eligible_users an integer.
 MAX_NUMBER = 1e14
 MAX_INT = 2**31 - 1
+# What the pages can show and PostgreSQL can store (DESIGN section 3, second round):
+# money below a trillion; dates from 2000 to 2100; instants from 2000 to one day after now.
+MAX_MONEY = 1e12
+FIRST_DATE = dt.date(2000, 1, 1)
+LAST_DATE = dt.date(2100, 12, 31)
+FIRST_INSTANT = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+FUTURE_SLACK = dt.timedelta(days=1)
 
 _INT = re.compile(r"^-?\d{1,12}$")
 _NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d{1,3})?$")
@@ -47,6 +56,9 @@ _MONTH = re.compile(r"^" + _YEAR + r"-(0[1-9]|1[0-2])$")
 _TIMESTAMP = re.compile(
     r"^" + _YEAR + r"-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$"
 )
+# An offset PostgreSQL refuses: hours 16 or more, or minutes 60 or more. The time part
+# holds no sign, so the first sign after the date starts the offset.
+_BAD_OFFSET = re.compile(r"^.{10}([T ][^+-]*)?[+-](1[6-9]|[2-9]\d|\d{2}:?[6-9]\d)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _CONTROL_ID = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -259,8 +271,14 @@ def _parse_exact(spec: FileSpec, text: str, result: Validation) -> ParsedFile | 
 # ---------------------------------------------------------------- values
 
 
-def _kind_checks(column: Column) -> list[tuple[Callable[[pd.Series], pd.Series], str]]:
-    """(mask function over non-empty values, reason template) pairs for one column."""
+def _kind_checks(
+    column: Column, now: dt.datetime
+) -> list[tuple[Callable[[pd.Series], pd.Series], str]]:
+    """(mask function over non-empty values, reason template) pairs for one column.
+
+    The checks of one field run in order and stop at its first problem; the fields of a
+    row are all checked, so a row with three bad fields gets three lines.
+    """
     kind = column.kind
     checks: list[tuple[Callable[[pd.Series], pd.Series], str]] = []
     if kind == "id":
@@ -279,14 +297,24 @@ def _kind_checks(column: Column) -> list[tuple[Callable[[pd.Series], pd.Series],
             (lambda s: ~s.str.match(_INT.pattern), "{v!r} is not a whole number"),
             (lambda s: _numbers(s).abs() > MAX_INT, "{v!r} is out of range"),
         ]
-    elif kind in ("number", "fraction"):
-        checks += [
+    elif kind in ("number", "fraction", "money"):
+        checks.append(
             (
                 lambda s: ~s.str.match(_NUMBER.pattern),
                 "{v!r} is not a number (use a dot for decimals)",
-            ),
-            (lambda s: _numbers(s).abs().round(2) >= MAX_NUMBER, "{v!r} is out of range"),
-        ]
+            )
+        )
+        if kind == "money":
+            checks.append(
+                (
+                    lambda s: ~(_numbers(s).abs().round(2) < MAX_MONEY),
+                    "{v!r} is out of range (amounts must be below 1,000,000,000,000)",
+                )
+            )
+        else:
+            checks.append(
+                (lambda s: ~(_numbers(s).abs().round(2) < MAX_NUMBER), "{v!r} is out of range")
+            )
         if kind == "fraction":
             checks.append((lambda s: ~_numbers(s).between(0, 1), "{v!r} must be between 0 and 1"))
     elif kind == "score":
@@ -297,24 +325,61 @@ def _kind_checks(column: Column) -> list[tuple[Callable[[pd.Series], pd.Series],
             )
         )
     elif kind == "date":
-        checks.append(
+        checks += [
             (
                 lambda s: (
                     ~s.str.match(_DATE.pattern)
                     | pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").isna()
                 ),
                 "{v!r} is not a date (YYYY-MM-DD)",
-            )
-        )
-    elif kind == "month":
-        checks.append((lambda s: ~s.str.match(_MONTH.pattern), "{v!r} is not a month (YYYY-MM)"))
-    elif kind == "timestamp":
-        checks.append(
+            ),
             (
-                lambda s: ~s.str.match(_TIMESTAMP.pattern) | _timestamps(s).isna(),
+                lambda s: (s < FIRST_DATE.isoformat()) | (s > LAST_DATE.isoformat()),
+                "{v!r} is outside "
+                + f"{FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()} (a typo in the year?)",
+            ),
+        ]
+    elif kind == "month":
+        checks += [
+            (lambda s: ~s.str.match(_MONTH.pattern), "{v!r} is not a month (YYYY-MM)"),
+            (
+                lambda s: (s < FIRST_DATE.isoformat()[:7]) | (s > LAST_DATE.isoformat()[:7]),
+                "{v!r} is outside "
+                + f"{FIRST_DATE.isoformat()[:7]} to {LAST_DATE.isoformat()[:7]} "
+                "(a typo in the year?)",
+            ),
+        ]
+    elif kind == "timestamp":
+        latest = now + FUTURE_SLACK
+        parsed: dict[int, tuple[pd.Series, pd.Series]] = {}
+
+        def stamps(s: pd.Series) -> pd.Series:
+            # Two checks read the parsed instants of the same values: parse them once.
+            hit = parsed.get(id(s))
+            if hit is None or hit[0] is not s:
+                parsed.clear()
+                hit = parsed[id(s)] = (s, _timestamps(s))
+            return hit[1]
+
+        checks += [
+            (
+                lambda s: ~s.str.match(_TIMESTAMP.pattern),
                 "{v!r} is not an ISO 8601 timestamp (e.g. 2025-03-04T09:15:00Z)",
-            )
-        )
+            ),
+            (
+                lambda s: s.str.match(_BAD_OFFSET.pattern),
+                "{v!r} has a UTC offset outside -15:59 to +15:59",
+            ),
+            (
+                lambda s: stamps(s).isna(),
+                "{v!r} is not an ISO 8601 timestamp (e.g. 2025-03-04T09:15:00Z)",
+            ),
+            (
+                lambda s: _out_of_instants(stamps(s), latest),
+                "{v!r} is outside "
+                + f"{FIRST_INSTANT:%Y-%m-%d} to one day after now ({latest:%Y-%m-%d %H:%M} UTC)",
+            ),
+        ]
     elif kind == "bool":
         checks.append(
             (lambda s: ~s.str.lower().isin(["true", "false"]), "{v!r} must be true, false or empty")
@@ -331,6 +396,12 @@ def _kind_checks(column: Column) -> list[tuple[Callable[[pd.Series], pd.Series],
             )
         )
     return checks
+
+
+def _out_of_instants(stamps: pd.Series, latest: dt.datetime) -> pd.Series:
+    first = pd.Timestamp(FIRST_INSTANT)
+    last = pd.Timestamp(latest)
+    return ((stamps < first) | (stamps > last)).fillna(False)
 
 
 def _numbers(s: pd.Series) -> pd.Series:
@@ -366,36 +437,59 @@ def _shorten(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
-def check_values(parsed: ParsedFile, result: Validation) -> np.ndarray:
-    """Check every column of every row; return the mask of rows with any problem."""
+def check_values(
+    parsed: ParsedFile, result: Validation, now: dt.datetime | None = None
+) -> np.ndarray:
+    """Check every field of every row; return the mask of rows with any problem.
+
+    Every bad field of a row is reported (one line each); within a field the first
+    problem is enough.
+    """
+    when = now or dt.datetime.now(dt.UTC)
     frame = parsed.frame
-    any_bad = np.zeros(len(frame), dtype=bool)
+    field_bad: dict[str, np.ndarray] = {}
     for column in parsed.spec.columns:
         series = frame[column.name].astype(str)
         empty = (series == "").to_numpy()
+        bad = np.zeros(len(frame), dtype=bool)
         if not column.optional:
             _report(result, parsed, column.name, empty, "is empty (a value is required)")
-            any_bad |= empty
+            bad |= empty
+        field_bad[column.name] = bad
         present = ~empty
         if not present.any():
             continue
         values = series[present]
-        for mask_fn, reason in _kind_checks(column):
+        for mask_fn, reason in _kind_checks(column, when):
             mask = np.zeros(len(frame), dtype=bool)
             mask[present] = mask_fn(values).fillna(True).to_numpy(dtype=bool)
-            mask &= ~any_bad  # one problem per field is enough
+            mask &= ~bad  # one problem per field is enough
             _report(result, parsed, column.name, mask, reason)
-            any_bad |= mask
-    any_bad |= _check_rows(parsed, result, any_bad)
+            bad |= mask
+    any_bad = np.zeros(len(frame), dtype=bool)
+    for bad in field_bad.values():
+        any_bad |= bad
+    any_bad |= _check_rows(parsed, result, field_bad)
     return any_bad
 
 
-def _check_rows(parsed: ParsedFile, result: Validation, bad: np.ndarray) -> np.ndarray:
-    """Rules that involve two columns of one row."""
+def _either(field_bad: Mapping[str, np.ndarray], *columns: str) -> np.ndarray:
+    """Rows where any of `columns` already has a problem (a rule over them is skipped)."""
+    out = np.zeros(len(next(iter(field_bad.values()))), dtype=bool)
+    for column in columns:
+        out |= field_bad[column]
+    return out
+
+
+def _check_rows(
+    parsed: ParsedFile, result: Validation, field_bad: Mapping[str, np.ndarray]
+) -> np.ndarray:
+    """Rules that involve two columns of one row (skipped where either field is bad)."""
     frame = parsed.frame
     name = parsed.spec.name
     new_bad = np.zeros(len(frame), dtype=bool)
     if name == "heart_goals.csv":
+        bad = _either(field_bad, "dimension", "target")
         target = _numbers(frame["target"])
         for dimension, (low, high, words) in TARGET_RANGES.items():
             in_range = target.between(low, high)
@@ -403,15 +497,18 @@ def _check_rows(parsed: ParsedFile, result: Validation, bad: np.ndarray) -> np.n
             _report(result, parsed, "target", mask, f"{{v!r}} for {dimension} must be {words}")
             new_bad |= mask
     elif name == "key_results.csv":
+        bad = _either(field_bad, "baseline", "target")
         mask = (_numbers(frame["baseline"]) == _numbers(frame["target"])).to_numpy() & ~bad
         _report(result, parsed, "target", mask, "equals the baseline, so progress is undefined")
         new_bad |= mask
     elif name == "objectives.csv":
+        bad = _either(field_bad, "objective_id", "parent_id")
         mask = (frame["parent_id"] == frame["objective_id"]).to_numpy() & ~bad
         _report(result, parsed, "parent_id", mask, "an objective cannot be its own parent")
         new_bad |= mask
     elif name == "notes.csv":
         for column, limit in (("author", NOTE_AUTHOR_MAX), ("text", NOTE_TEXT_MAX)):
+            bad = field_bad[column] | new_bad
             values = frame[column].astype(str)
             blank = (values.str.strip() == "") & (values != "")
             mask = blank.to_numpy() & ~bad & ~new_bad
@@ -421,11 +518,11 @@ def _check_rows(parsed: ParsedFile, result: Validation, bad: np.ndarray) -> np.n
             _report(result, parsed, column, long, f"longer than {limit} characters")
             new_bad |= long
         spaced = frame["author"].astype(str).str.strip() != frame["author"].astype(str)
-        mask = spaced.to_numpy() & ~bad & ~new_bad
+        mask = spaced.to_numpy() & ~field_bad["author"] & ~new_bad
         _report(result, parsed, "author", mask, "{v!r} has leading or trailing spaces")
     elif name == "people.csv":
         for attribute in SEGMENT_ATTRIBUTES:
-            mask = (frame[attribute] == UNKNOWN_SEGMENT).to_numpy() & ~bad & ~new_bad
+            mask = (frame[attribute] == UNKNOWN_SEGMENT).to_numpy() & ~field_bad[attribute]
             _report(
                 result,
                 parsed,
@@ -436,10 +533,12 @@ def _check_rows(parsed: ParsedFile, result: Validation, bad: np.ndarray) -> np.n
             new_bad |= mask
         started = pd.to_datetime(frame["started_on"], format="%Y-%m-%d", errors="coerce")
         left = pd.to_datetime(frame["left_on"], format="%Y-%m-%d", errors="coerce")
+        bad = _either(field_bad, "started_on", "left_on")
         mask = (left < started).to_numpy() & ~bad & ~new_bad
         _report(result, parsed, "left_on", mask, "{v!r} is before started_on")
         new_bad |= mask
     elif name == "assumptions.csv":
+        bad = _either(field_bad, "key", "value")
         for i, (key, value) in enumerate(zip(frame["key"], frame["value"], strict=True)):
             if bad[i]:
                 continue
@@ -463,6 +562,13 @@ def assumption_problem(key: str, value: str) -> str | None:
         return f"{value!r} must be a positive hourly cost below 100,000"
     if key == "discount_rate" and not 0 <= number < 1:
         return f"{value!r} must be an annual rate between 0 and 1 (write 0.10 for 10%)"
+    if key == "min_survey_responses" and (
+        not number.is_integer() or not 1 <= number <= MAX_MIN_SURVEY_RESPONSES
+    ):
+        return (
+            f"{value!r} must be a whole number of survey responses between 1 and "
+            f"{MAX_MIN_SURVEY_RESPONSES:,}"
+        )
     return None
 
 
@@ -576,8 +682,14 @@ def _check_rollout_releases(
     )
 
 
-def validate(contents: dict[str, bytes], stored: StoredKeys) -> Validation:
-    """Validate every file completely; `contents` maps contract file names to bytes."""
+def validate(
+    contents: dict[str, bytes], stored: StoredKeys, *, now: dt.datetime | None = None
+) -> Validation:
+    """Validate every file completely; `contents` maps contract file names to bytes.
+
+    `now` (UTC) bounds the timestamps: none may lie more than a day after it.
+    """
+    when = now or dt.datetime.now(dt.UTC)
     result = Validation()
     for name in contents:
         if name not in FILES_BY_NAME:
@@ -600,7 +712,7 @@ def validate(contents: dict[str, bytes], stored: StoredKeys) -> Validation:
         parsed = parse(spec, text, result)
         if parsed is None:
             continue
-        bad = check_values(parsed, result)
+        bad = check_values(parsed, result, when)
         check_duplicates(parsed, result, bad)
         parsed_files.append(parsed)
     refused = frozenset(contents) - {p.spec.name for p in parsed_files}

@@ -3,7 +3,9 @@
 The input is the frame of the `product_months` query: one row per product and month with
 columns product_id, month, eligible_users, active_users, active_days, prev_active_users,
 retained_users, events, succeeded_true, succeeded_known, responses, promoters,
-detractors, tasks_done, hours_saved, risk_adjusted_hours, cost.
+detractors (the month's own surveys), happiness_responses, happiness_promoters,
+happiness_detractors (the surveys of the rolling quarter m-2..m, summed in Postgres),
+tasks_done, hours_saved, risk_adjusted_hours, cost.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from valuemodel.core import finance
-from valuemodel.core.contract import HEART_DIMENSIONS
+from valuemodel.core import finance, stats
+from valuemodel.core.contract import DEFAULT_MIN_SURVEY_RESPONSES, HEART_DIMENSIONS
 
 SCORE_FLOORS = {"happiness": -100.0}
 
@@ -42,8 +44,12 @@ class BuyerFigures:
 @dataclass(frozen=True)
 class UserFigures:
     """HEART values of one month: adoption, retention, task_success are fractions,
-    engagement is active days per active user, happiness is an NPS (-100..100).
-    None means undefined (no data). Scores are 0-100; heart_index their mean."""
+    engagement is active days per active user, happiness is an NPS (-100..100) of the
+    rolling quarter ending with the month. None means undefined (no data). Scores are
+    0-100; heart_index their mean. happiness_responses is the count behind happiness;
+    with fewer than min_survey_responses happiness_scored is False and happiness has no
+    score. The *_ci90 fields are 90% intervals (low, high) in the value's unit, or None.
+    """
 
     month: str
     active_users: int
@@ -54,6 +60,11 @@ class UserFigures:
     happiness: float | None
     scores: dict[str, float | None]
     heart_index: float | None
+    happiness_responses: int = 0
+    happiness_ci90: stats.Interval | None = None
+    retention_ci90: stats.Interval | None = None
+    task_success_ci90: stats.Interval | None = None
+    happiness_scored: bool = False
 
     def value(self, dimension: str) -> float | None:
         return getattr(self, dimension)
@@ -68,18 +79,38 @@ def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     return (num / den.where(den != 0)).astype(float)
 
 
-def monthly_values(months: pd.DataFrame, loaded_hourly_cost: float) -> pd.DataFrame:
+def monthly_values(
+    months: pd.DataFrame,
+    loaded_hourly_cost: float,
+    *,
+    min_survey_responses: int = DEFAULT_MIN_SURVEY_RESPONSES,
+) -> pd.DataFrame:
     """Add the monthly metrics to a `product_months` frame (NaN where undefined).
 
-    Added columns: adoption, engagement, retention, task_success, happiness (NPS),
-    gross_savings, risk_adjusted_savings, net_value (money).
+    Added columns: adoption, engagement, retention, task_success (fractions), happiness
+    (NPS of the rolling quarter), happiness_scored (bool: at least min_survey_responses
+    responses, so the value gets a HEART score), the 90% intervals happiness_ci90_low /
+    _high (NPS), retention_ci90_low / _high and task_success_ci90_low / _high (Wilson,
+    fractions), gross_savings, risk_adjusted_savings, net_value (money).
     """
     out = months.copy()
     out["adoption"] = _ratio(out["active_users"], out["eligible_users"])
     out["engagement"] = _ratio(out["active_days"], out["active_users"])
     out["retention"] = _ratio(out["retained_users"], out["prev_active_users"])
     out["task_success"] = _ratio(out["succeeded_true"], out["succeeded_known"])
-    out["happiness"] = 100.0 * _ratio(out["promoters"] - out["detractors"], out["responses"])
+    promoters = out["happiness_promoters"].astype(float)
+    detractors = out["happiness_detractors"].astype(float)
+    answered = out["happiness_responses"].astype(float)
+    out["happiness"] = 100.0 * _ratio(promoters - detractors, answered)
+    out["happiness_scored"] = answered >= max(1, int(min_survey_responses))
+    low, high = stats.nps_intervals(promoters, detractors, answered)
+    out["happiness_ci90_low"], out["happiness_ci90_high"] = low, high
+    for name, successes, total in (
+        ("retention", "retained_users", "prev_active_users"),
+        ("task_success", "succeeded_true", "succeeded_known"),
+    ):
+        low, high = stats.wilson_intervals(out[successes], out[total])
+        out[f"{name}_ci90_low"], out[f"{name}_ci90_high"] = low, high
     out["gross_savings"] = out["hours_saved"].astype(float) * loaded_hourly_cost
     out["risk_adjusted_savings"] = out["risk_adjusted_hours"].astype(float) * loaded_hourly_cost
     out["cost"] = out["cost"].astype(float)
@@ -142,18 +173,43 @@ def _clean(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _interval(month_row: pd.Series, name: str) -> stats.Interval | None:
+    low = _clean(month_row.get(f"{name}_ci90_low"))
+    high = _clean(month_row.get(f"{name}_ci90_high"))
+    return None if low is None or high is None else (low, high)
+
+
 def user_figures(month_row: pd.Series, targets: dict[str, float]) -> UserFigures:
-    """HEART values, scores and index for one product-month row of `monthly_values`."""
+    """HEART values, scores and index for one product-month row of `monthly_values`.
+
+    Happiness from fewer than min_survey_responses responses (happiness_scored False)
+    keeps its value and interval but has no score, so it neither moves the index nor
+    counts against a goal.
+    """
     values = {d: _clean(month_row[d]) for d in HEART_DIMENSIONS}
-    scores = {d: heart_score(d, values[d], targets.get(d)) for d in HEART_DIMENSIONS}
+    scored = bool(month_row.get("happiness_scored", False))
+    scores = {
+        d: None if d == "happiness" and not scored else heart_score(d, values[d], targets.get(d))
+        for d in HEART_DIMENSIONS
+    }
     month = pd.Timestamp(month_row["month"]).strftime("%Y-%m")
     return UserFigures(
         month=month,
         active_users=int(month_row["active_users"]),
         scores=scores,
         heart_index=heart_index(scores),
+        happiness_responses=int(month_row.get("happiness_responses", 0) or 0),
+        happiness_ci90=_interval(month_row, "happiness"),
+        retention_ci90=_interval(month_row, "retention"),
+        task_success_ci90=_interval(month_row, "task_success"),
+        happiness_scored=scored,
         **values,
     )
+
+
+def enough_responses(responses: int | None, min_survey_responses: int) -> bool:
+    """True when a happiness value rests on at least min_survey_responses answers."""
+    return responses is not None and responses >= max(1, int(min_survey_responses))
 
 
 def none_if_nan(value: float | None) -> float | None:
@@ -167,6 +223,7 @@ __all__ = [
     "BuyerFigures",
     "UserFigures",
     "buyer_figures",
+    "enough_responses",
     "heart_index",
     "heart_score",
     "monthly_flows",

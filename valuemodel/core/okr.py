@@ -15,23 +15,44 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from valuemodel.core import stats
+
 MAX_LAG = 3
 MIN_PAIRS = 6
+MIN_CHANGES = 5
+TREND_R = 0.5
+
+MOVES_TOGETHER = "moves together"
+SHARED_TREND = "shared trend only"
+NO_CLEAR_LINK = "no clear link"
+NOT_ENOUGH_DATA = "not enough data"
+VERDICTS = (MOVES_TOGETHER, SHARED_TREND, NO_CLEAR_LINK, NOT_ENOUGH_DATA)
 
 
 @dataclass(frozen=True)
 class LinkStrength:
-    """r (-1..1), lag_months (0..3) and months (pairs behind r); all None when there is
-    not enough data."""
+    """How a product metric moves with a key result (DESIGN section 4).
+
+    r (-1..1), lag_months (0..3) and months (pairs behind r) at the reported lag, all None
+    when there is not enough data. At that lag: ci90, the 90% Fisher interval of r;
+    r_changes, Pearson r of the month-over-month changes, over months_changes pairs (None
+    under MIN_CHANGES), with its interval ci90_changes; verdict, one of VERDICTS.
+    """
 
     r: float | None
     lag_months: int | None
     months: int | None
+    ci90: stats.Interval | None = None
+    r_changes: float | None = None
+    months_changes: int | None = None
+    ci90_changes: stats.Interval | None = None
+    verdict: str = NOT_ENOUGH_DATA
 
     @property
     def enough_data(self) -> bool:
@@ -49,14 +70,50 @@ def _monthly(series: pd.Series) -> pd.Series:
 
 
 def pearson(x: np.ndarray, y: np.ndarray) -> float | None:
-    """Pearson's r, or None when either side is constant."""
-    dx = x - x.mean()
-    dy = y - y.mean()
-    denominator = math.sqrt(float((dx * dx).sum()) * float((dy * dy).sum()))
-    if denominator == 0 or not math.isfinite(denominator):
-        return None
-    r = float((dx * dy).sum()) / denominator
-    return max(-1.0, min(1.0, r))
+    """Pearson's r, or None when either side is constant (scipy; see core.stats)."""
+    return stats.pearson(x, y)
+
+
+def _changes(series: pd.Series) -> pd.Series:
+    """x(m) - x(m-1) for every month m whose month before is defined too."""
+    before = pd.Series(series.to_numpy(), index=series.index + 1)
+    both = pd.concat([series, before], axis=1, join="inner")
+    return (both.iloc[:, 0] - both.iloc[:, 1]).sort_index()
+
+
+def changes_correlation(
+    metric: pd.Series, key_result: pd.Series, lag: int, *, min_changes: int = MIN_CHANGES
+) -> tuple[float | None, int | None]:
+    """Pearson r of month-over-month changes at `lag` and its number of pairs.
+
+    The product metric's change at m (months m-1 and m both defined) is paired with the
+    key result's change at m + lag (both of its months measured). (None, None) with fewer
+    than `min_changes` pairs or a constant side.
+    """
+    product = _changes(_monthly(metric))
+    kr = _changes(_monthly(key_result))
+    shifted = pd.Series(product.to_numpy(), index=product.index + lag)
+    paired = pd.concat([shifted, kr], axis=1, join="inner").dropna()
+    if len(paired) < min_changes:
+        return None, None
+    r = stats.pearson(paired.iloc[:, 0].to_numpy(), paired.iloc[:, 1].to_numpy())
+    if r is None:
+        return None, None
+    return r, len(paired)
+
+
+def verdict(r: float | None, r_changes: float | None, ci90_changes: stats.Interval | None) -> str:
+    """'moves together' when the interval of r of changes excludes 0 (a perfect r of
+    changes, whose interval is undefined, counts as excluding it); 'shared trend only'
+    when |r| >= 0.5 otherwise; 'no clear link' below that; 'not enough data' without r."""
+    if r is None:
+        return NOT_ENOUGH_DATA
+    perfect = r_changes is not None and stats.is_perfect(r_changes)
+    if perfect or stats.excludes_zero(ci90_changes):
+        return MOVES_TOGETHER
+    if abs(r) >= TREND_R:
+        return SHARED_TREND
+    return NO_CLEAR_LINK
 
 
 def link_strength(
@@ -66,7 +123,8 @@ def link_strength(
     max_lag: int = MAX_LAG,
     min_pairs: int = MIN_PAIRS,
 ) -> LinkStrength:
-    """Best-lag correlation of a monthly product metric with a key result's measurements.
+    """Best-lag correlation of a monthly product metric with a key result's measurements,
+    with its interval, the correlation of changes at that lag and the verdict.
 
     Both series are indexed by month (anything pandas reads as a date); NaN is undefined.
     """
@@ -74,18 +132,86 @@ def link_strength(
     kr = _monthly(key_result)
     if product.empty or kr.empty:
         return NOT_ENOUGH
-    best = NOT_ENOUGH
+    best: tuple[float, int, int] | None = None
     for lag in range(max_lag + 1):
         shifted = pd.Series(product.to_numpy(), index=product.index + lag)
         paired = pd.concat([shifted, kr], axis=1, join="inner").dropna()
         if len(paired) < min_pairs:
             continue
-        r = pearson(paired.iloc[:, 0].to_numpy(), paired.iloc[:, 1].to_numpy())
+        r = stats.pearson(paired.iloc[:, 0].to_numpy(), paired.iloc[:, 1].to_numpy())
         if r is None:
             continue
-        if best.r is None or abs(r) > abs(best.r) + 1e-12:
-            best = LinkStrength(r=r, lag_months=lag, months=len(paired))
-    return best
+        if best is None or abs(r) > abs(best[0]) + 1e-12:
+            best = (r, lag, len(paired))
+    if best is None:
+        return NOT_ENOUGH
+    r, lag, months = best
+    r_changes, months_changes = changes_correlation(metric, key_result, lag)
+    ci90_changes = stats.fisher_interval(r_changes, months_changes)
+    return LinkStrength(
+        r=r,
+        lag_months=lag,
+        months=months,
+        ci90=stats.fisher_interval(r, months),
+        r_changes=r_changes,
+        months_changes=months_changes,
+        ci90_changes=ci90_changes,
+        verdict=verdict(r, r_changes, ci90_changes),
+    )
+
+
+# ---------------------------------------------------------------- what backs a claim
+
+ASSERTED = "asserted"
+CORRELATIONAL = "correlational"
+CAUSAL = "causal"
+NO_EXPERIMENT = "claimed, no experiment on record"
+
+
+def causal_backing(metric: str, release_effects: Iterable[Mapping[str, object]] = ()) -> str:
+    """What backs a causal claim on a product metric, as one phrase for the screen.
+
+    release_effects: the product's release effects (DESIGN section 4 "Releases"), each a
+    mapping with at least metric, verdict and release_id, optionally title and did (a
+    mapping with estimate and ci90). A release whose level change on `metric` improved,
+    or whose difference-in-differences interval lies above 0, backs the claim; without
+    one the claim is 'claimed, no experiment on record'.
+    """
+    for effect in release_effects:
+        if effect.get("metric") != metric:
+            continue
+        name = str(effect.get("title") or effect.get("release_id") or "a release")
+        did = effect.get("did")
+        if isinstance(did, Mapping):
+            ci = did.get("ci90")
+            if (
+                isinstance(ci, list | tuple)
+                and len(ci) == 2
+                and stats.excludes_zero((float(ci[0]), float(ci[1])))
+            ):
+                return f"backed by a difference-in-differences of {name}"
+        if effect.get("verdict") == "improved":
+            return f"backed by a release effect ({name})"
+    return NO_EXPERIMENT
+
+
+def evidence_text(evidence: str, verdict_text: str, backing: str | None = None) -> str:
+    """The evidence label beside what the data says: 'asserted; the data shows a shared
+    trend only', 'correlational; moves together', 'causal; claimed, no experiment on
+    record'. A causal link names its backing (see causal_backing)."""
+    if evidence == CAUSAL:
+        return f"causal; {backing or NO_EXPERIMENT}"
+    if verdict_text == NOT_ENOUGH_DATA:
+        return f"{evidence}; not enough data to check"
+    return f"{evidence}; the data shows {_verdict_phrase(verdict_text)}"
+
+
+def _verdict_phrase(verdict_text: str) -> str:
+    return {
+        MOVES_TOGETHER: "the series move together",
+        SHARED_TREND: "a shared trend only",
+        NO_CLEAR_LINK: "no clear link",
+    }.get(verdict_text, verdict_text)
 
 
 def kr_progress(baseline: float, target: float, latest: float | None) -> float | None:

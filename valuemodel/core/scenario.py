@@ -14,10 +14,12 @@ much as one projection.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -698,7 +700,7 @@ class Uncertainty:
 
 
 def _triangular_factors(
-    rng: np.random.Generator, drivers: Drivers, draws: int
+    rng: np.random.Generator, drivers: Drivers | None, draws: int
 ) -> dict[str, np.ndarray]:
     adjust: dict[str, np.ndarray] = {}
     for spec in RANGES:
@@ -710,6 +712,19 @@ def _triangular_factors(
     return adjust
 
 
+@functools.lru_cache(maxsize=8)
+def triangular_factors(draws: int, seed: int) -> Mapping[str, np.ndarray]:
+    """The seeded triangular factors of the sampled drivers, one array of `draws` each.
+
+    They depend on neither the baseline nor the drivers' values (`_values` applies the
+    chosen value to them), so a slider move reuses them: drawn once per draw count and
+    seed, returned read-only."""
+    adjust = _triangular_factors(np.random.default_rng(seed), None, draws)
+    for factors in adjust.values():
+        factors.setflags(write=False)
+    return MappingProxyType(adjust)
+
+
 def simulate(
     baseline: Baseline, drivers: Drivers, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED
 ) -> Uncertainty:
@@ -717,8 +732,7 @@ def simulate(
     mode); bands of cumulative net value, NPV and payback per draw. Vectorised."""
     if draws < 1:
         raise ValueError("draws must be at least 1")
-    rng = np.random.default_rng(seed)
-    adjust = _triangular_factors(rng, drivers, draws)
+    adjust = triangular_factors(int(draws), int(seed))
     paths = _paths(baseline, drivers, adjust, draws)
     net = paths["net_value"]
     cumulative = np.cumsum(net, axis=1)

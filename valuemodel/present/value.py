@@ -25,6 +25,7 @@ from pandas.io.formats.style import Styler
 
 from valuemodel.core import metrics
 from valuemodel.present import charts
+from valuemodel.present.export import csv_download
 from valuemodel.present.formats import MISSING, money, months, number, percent
 
 SAVINGS = "Risk-adjusted savings"
@@ -601,7 +602,7 @@ def cash_flow_csv(quarters: pd.DataFrame, currency: str) -> bytes:
     for column in ("cost", "risk_adjusted_savings", "net_value", "cumulative_net_value"):
         out[column] = out[column].astype(float).round(2)
     out["currency"] = currency
-    return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return csv_download(out)
 
 
 # ---------------------------------------------------------------- the Data page
@@ -663,6 +664,19 @@ def import_summary(rows: Mapping[str, int]) -> pd.DataFrame:
     )
 
 
+def repeated_names(names: Iterable[str]) -> list[str]:
+    """One line for each file name uploaded more than once (only one could be read)."""
+    seen: dict[str, int] = {}
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+    return [
+        f"{name} was uploaded {count} times; upload each file once (combine the rows into "
+        "one file, or import them one after the other)."
+        for name, count in seen.items()
+        if count > 1
+    ]
+
+
 def oversized(contents: Mapping[str, bytes], limit_bytes: int) -> list[str]:
     """One line for each file larger than `limit_bytes`, naming it and its size."""
     return [
@@ -701,6 +715,15 @@ def _timestamp_text(value: object) -> str:
     return stamp.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def source_label(source: str) -> str:
+    """An import's source for every viewer: 'upload', or 'folder NAME' without the server's
+    path (imports logged before the path was dropped still hold it)."""
+    if source.startswith("folder ") or ("/" not in source and "\\" not in source):
+        return source
+    name = source.rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1]
+    return f"folder {name}" if name else "folder"
+
+
 def freshness_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The `data_freshness` frame for display.
 
@@ -722,7 +745,7 @@ def freshness_table(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         imported.append(_timestamp_text(at))
         rows_in.append(MISSING if count is None or pd.isna(count) else number(float(count)))
-        sources.append(source if isinstance(source, str) and source else MISSING)
+        sources.append(source_label(source) if isinstance(source, str) and source else MISSING)
     return pd.DataFrame(
         {
             "Table": frame["table_name"],
@@ -747,7 +770,7 @@ def history_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Imported": [_timestamp_text(v) for v in frame["imported_at"]],
-            "Source": frame["source"].astype(str),
+            "Source": [source_label(str(v)) for v in frame["source"]],
             "Files (rows)": files_text,
             "Rows": pd.array(totals, dtype="int64"),
         }

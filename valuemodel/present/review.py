@@ -1,0 +1,143 @@
+"""'What changed since the last review' in words: a short table and sentences a PM can
+read out. Pure (no streamlit); the text is plain, never markup."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from valuemodel.core.notes import METRIC_LABELS
+from valuemodel.core.review import PORTFOLIO, Change
+from valuemodel.present.formats import MISSING, money, months, nps, number, percent, score
+
+MAX_SENTENCES = 6
+
+
+def value_text(value: Any, kind: str, currency: str) -> str:
+    """One value of a change in its unit's format."""
+    if value is None:
+        return MISSING
+    if kind == "money":
+        return money(value, currency, compact=True)
+    if kind == "fraction":
+        return percent(value, 0)
+    if kind == "months":
+        return months(value)
+    if kind == "score":
+        return score(value)
+    if kind == "nps":
+        return nps(value)
+    if kind == "days":
+        return number(value, 1)
+    if kind == "event" and isinstance(value, dict):
+        return note_text(value)
+    return str(value)
+
+
+def note_text(note: dict[str, Any]) -> str:
+    """'2025-11, Happiness, Ana: NPS dipped' (plain text)."""
+    metric = METRIC_LABELS.get(str(note.get("metric") or ""), str(note.get("metric")))
+    about = f", {metric}" if note.get("metric") else ""
+    return f"{note.get('month')}{about}, {note.get('author')}: {note.get('text')}"
+
+
+def change_text(change: Change, currency: str) -> str:
+    """The change itself: '+$1.2M', '+5 pts', '-1.5 months', or '' for events."""
+    delta = change.delta
+    if delta is None:
+        return ""
+    if change.kind == "money":
+        sign = "+" if delta > 0 else ""
+        return sign + money(delta, currency, compact=True)
+    if change.kind == "fraction":
+        return f"{delta * 100:+,.0f} pts"
+    if change.kind == "months":
+        return f"{delta:+,.1f} months"
+    if change.kind in ("score", "nps"):
+        return f"{delta:+,.0f}"
+    return f"{delta:+,.1f}"
+
+
+def changes_table(changes: Sequence[Change], currency: str) -> pd.DataFrame:
+    """Columns: Where, Figure, Review, Today, Change (all text)."""
+    return pd.DataFrame(
+        [
+            {
+                "Where": c.scope_name,
+                "Figure": c.label,
+                "Review": value_text(c.before, c.kind, currency),
+                "Today": value_text(c.after, c.kind, currency),
+                "Change": change_text(c, currency),
+            }
+            for c in changes
+        ],
+        columns=["Where", "Figure", "Review", "Today", "Change"],
+    )
+
+
+def _sentence(change: Change, currency: str) -> str:
+    where = "The portfolio's" if change.scope == PORTFOLIO else f"{change.scope_name}'s"
+    label = change.label if change.label.isupper() else change.label.lower()
+    if change.label in ("ROI", "HEART index"):
+        label = change.label
+    if change.figure == "note":
+        return f"New note on {change.scope_name}: {note_text(change.after)}."
+    if change.figure == "release":
+        return f"{change.scope_name} shipped a release: {change.after}."
+    if change.figure == "kr_progress":
+        return (
+            f"Key result '{change.scope_name}' moved from "
+            f"{value_text(change.before, change.kind, currency)} to "
+            f"{value_text(change.after, change.kind, currency)} of its target."
+        )
+    if change.figure == "link":
+        return (
+            f"{where} {change.label.lower()} went from {change.before or 'absent'} "
+            f"to {change.after or 'absent'}."
+        )
+    if change.figure == "product":
+        state = "is new since the review" if change.before is None else "is no longer reported"
+        return f"{change.scope_name} {state}."
+    before = value_text(change.before, change.kind, currency)
+    after = value_text(change.after, change.kind, currency)
+    if change.delta is None:
+        return f"{where} {label} went from {before} to {after}."
+    verb = "rose" if change.delta > 0 else "fell"
+    return f"{where} {label} {verb} from {before} to {after} ({change_text(change, currency)})."
+
+
+def _weight(change: Change) -> tuple[int, float]:
+    """Reading order: portfolio money first, then the biggest product changes, events."""
+    rank = {"portfolio": 0}.get(change.scope, 1)
+    if change.figure in ("note", "release", "kr_progress", "link", "product"):
+        return (rank + 2, 0.0)
+    delta = abs(change.delta or 0.0)
+    if change.kind == "fraction":
+        delta *= 1e6  # a point of ROI or adoption weighs like a large sum
+    return (rank, -delta)
+
+
+def sentences(changes: Sequence[Change], currency: str, *, limit: int = MAX_SENTENCES) -> list[str]:
+    """A few sentences, most important first; the last says how many more are in the table."""
+    if not changes:
+        return ["Nothing changed since the review: every figure is as it was."]
+    ordered = sorted(changes, key=_weight)
+    out = [_sentence(c, currency) for c in ordered[:limit]]
+    rest = len(ordered) - limit
+    if rest > 0:
+        out.append(f"{rest} more change{'s' if rest != 1 else ''} in the table.")
+    return out
+
+
+def summary_text(
+    changes: Sequence[Change], currency: str, *, review_name: str, review_when: str
+) -> str:
+    """The summary as plain text (e-mail body, chat message, `review diff --format text`)."""
+    lines = [f"What changed since the review '{review_name}' ({review_when}):", ""]
+    lines += [f"- {s}" for s in sentences(changes, currency)]
+    if changes:
+        table = changes_table(changes, currency)
+        lines += ["", table.to_string(index=False)]
+    return "\n".join(lines)
