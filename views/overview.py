@@ -10,6 +10,7 @@ from dashboard import data, frame, ui
 from valuemodel.core import metrics
 from valuemodel.present import heart, overview, value
 from valuemodel.present.heart_charts import dimension_chart, score_heatmap
+from valuemodel.present.text import plain
 
 selection = ui.selection()
 period = selection.period
@@ -38,10 +39,7 @@ if not value.has_data(months_frame):
 buyer = value.buyer_of(report, product_id)
 flows = value.selection_flows(months_frame, assumptions.loaded_hourly_cost)
 subject = "The portfolio" if selection.is_portfolio else selection.product_name
-st.markdown(
-    "#### "
-    + value.markdown_text(value.verdict(subject, buyer, period.first, period.last, currency))
-)
+st.markdown("#### " + plain(value.verdict(subject, buyer, period.first, period.last, currency)))
 st.caption(
     f"{selection.label}. Money in {currency}, realized and risk-adjusted; HEART values are "
     f"those of {period.last}, the period's last month."

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import data, ui
 from valuemodel.present import value
 from valuemodel.present.formats import money, percent
+from valuemodel.present.text import plain
 
 selection = ui.selection()
 period = selection.period  # type: ignore[attr-defined]
@@ -47,10 +48,7 @@ previous = (
 )
 
 subject = "The portfolio" if selection.is_portfolio else name  # type: ignore[attr-defined]
-st.markdown(
-    "#### "
-    + value.markdown_text(value.verdict(subject, buyer, period.first, period.last, currency))
-)
+st.markdown("#### " + plain(value.verdict(subject, buyer, period.first, period.last, currency)))
 
 # ---------------------------------------------------------------- headline tiles
 tiles = value.tiles(

@@ -76,7 +76,8 @@ def test_product_tiles_equal_the_report_user_object(app_env, demo_engine):
 
 def test_product_page_draws_each_dimension_lifecycle_cohorts_tasks_and_nps(app_env):
     at = heart_page("ci")
-    headers = [h.value for h in at.subheader]
+    # one tab per section, so a reader finds a dimension without scrolling the whole page
+    headers = [t.label for t in at.tabs]
     assert headers == [
         "Each dimension against its goal",
         "Adoption and the user lifecycle",
@@ -87,7 +88,7 @@ def test_product_page_draws_each_dimension_lifecycle_cohorts_tasks_and_nps(app_e
     ]
     # 5 dimensions + index, reach, lifecycle, cohorts, durations, NPS
     assert len(at.get("vega_lite_chart")) == 11
-    gsm = at.table[0].value
+    gsm = at.dataframe[-1].value
     assert list(gsm["Dimension"]) == [heart.DIMENSION_LABELS[d] for d in HEART_DIMENSIONS]
     assert set(gsm["Status"]) <= {
         "met", "below goal", "below goal ⚠", "no data", "no goal", heart.TOO_FEW

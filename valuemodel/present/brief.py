@@ -17,17 +17,11 @@ import pandas as pd
 
 from valuemodel.core.brief_inputs import BriefInputs
 from valuemodel.core.contract import HEART_DIMENSIONS
-from valuemodel.present import charts, value
+from valuemodel.present import charts, heart, labels, value
 from valuemodel.present.formats import MISSING, money, months, nps, number, percent, score
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-DIMENSION_NAMES = {
-    "happiness": "Happiness",
-    "engagement": "Engagement",
-    "adoption": "Adoption",
-    "retention": "Retention",
-    "task_success": "Task success",
-}
+DIMENSION_NAMES = labels.DIMENSIONS
 FOOTNOTES = (
     "Risk-adjusted savings = tasks done x minutes saved / 60 x loaded hourly cost x confidence, "
     "summed over task baselines; tasks done are events of a baseline's action whose outcome "
@@ -88,11 +82,12 @@ def heart_scores_chart(scores: dict[str, float | None], title: str) -> alt.TopLe
 
 
 def weakest_dimension(scores: dict[str, float | None]) -> str | None:
-    """The name of the lowest existing score, or None."""
-    present = {d: s for d, s in scores.items() if s is not None}
-    if not present or min(present.values()) >= 100:
+    """The name of the weakest dimension (`heart.weakest`, the HEART page's rule), or None
+    when every existing score meets its goal."""
+    worst = heart.weakest(scores)
+    if worst is None or worst[1] >= 100:
         return None
-    return DIMENSION_NAMES[min(present, key=lambda d: (present[d], d))]
+    return DIMENSION_NAMES[worst[0]]
 
 
 def _png(chart: alt.TopLevelMixin, width: int) -> bytes:

@@ -21,14 +21,9 @@ import pandas as pd
 from valuemodel.core import metrics
 from valuemodel.core.contract import DEFAULT_MIN_SURVEY_RESPONSES, HEART_DIMENSIONS
 from valuemodel.present import formats as formatting
+from valuemodel.present import labels
 
-DIMENSION_LABELS = {
-    "happiness": "Happiness",
-    "engagement": "Engagement",
-    "adoption": "Adoption",
-    "retention": "Retention",
-    "task_success": "Task success",
-}
+DIMENSION_LABELS = labels.DIMENSIONS
 DIMENSION_UNITS = {
     "happiness": "NPS, -100 to 100",
     "engagement": "active days per user",
@@ -343,7 +338,9 @@ def responses_of_month(values: pd.DataFrame, month: str) -> dict[str, int]:
 
 
 def weakest(scores: Mapping[str, float | None]) -> tuple[str, float] | None:
-    """The dimension with the lowest score (the first in HEART order on a tie), or None."""
+    """The dimension with the lowest score, or None: the one rule for the HEART page, the
+    Overview and the brief. On a tie, the first in HEART order (happiness, engagement,
+    adoption, retention, task success) wins."""
     present = [(d, float(s)) for d in HEART_DIMENSIONS if (s := _number(scores.get(d))) is not None]
     if not present:
         return None

@@ -10,15 +10,11 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
-from valuemodel.present import charts
+from valuemodel.present import charts, labels
 from valuemodel.present.formats import MISSING, money, percent, score
 from valuemodel.present.heart_charts import styled
 
-EVIDENCE_LABELS = {
-    "causal": "Causal (tested)",
-    "correlational": "Correlational (dotted line)",
-    "asserted": "Asserted (no data)",
-}
+EVIDENCE_LABELS = labels.EVIDENCE
 
 
 def value_map_data(products: Sequence[Mapping[str, object]], currency: str) -> pd.DataFrame:

@@ -24,7 +24,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from valuemodel.core import metrics
-from valuemodel.present import charts
+from valuemodel.present import charts, labels
 from valuemodel.present.export import csv_download
 from valuemodel.present.formats import MISSING, money, months, number, percent
 
@@ -44,7 +44,8 @@ def _finite(value: object) -> float | None:
 
 
 def markdown_text(text: str) -> str:
-    """`text` safe for Streamlit markdown: a dollar sign is literal, never a math delimiter."""
+    """Our own Markdown (README sections, notices we write) with a dollar sign literal,
+    never a math delimiter. User text is escaped with `text.plain` instead."""
     return text.replace("$", "\\$")
 
 
@@ -687,22 +688,7 @@ def oversized(contents: Mapping[str, bytes], limit_bytes: int) -> list[str]:
     ]
 
 
-TABLE_PURPOSE = {
-    "products": "Products and their eligible users",
-    "costs": "Monthly cost rows",
-    "usage_events": "Usage events (counted from the rollups)",
-    "surveys": "Survey responses",
-    "task_baselines": "Minutes saved per task, with confidence",
-    "heart_goals": "HEART goals and targets",
-    "objectives": "Company, org and team objectives",
-    "key_results": "Key results",
-    "kr_measurements": "Key result measurements",
-    "metric_links": "Links from product metrics to key results",
-    "assumptions": "Global assumptions",
-    "rollup_user_month": "Rollup: active users per month",
-    "rollup_action_month": "Rollup: tasks and outcomes per month",
-    "rollup_survey_month": "Rollup: survey bands per month",
-}
+TABLE_PURPOSE = labels.TABLES
 
 
 def _timestamp_text(value: object) -> str:
