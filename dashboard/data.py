@@ -11,6 +11,7 @@ import streamlit as st
 
 from valuemodel.core.months import Period, default_period
 from valuemodel.core.segments import Segment
+from valuemodel.core.report import Report
 from valuemodel.data import db, store
 from valuemodel.data.report import build_report
 
@@ -72,7 +73,7 @@ def heart_goals(product_id: str | None) -> pd.DataFrame:
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def report(
     month_from: str, month_to: str, product_id: str | None, segment: Segment | None = None
-) -> dict[str, object]:
+) -> Report:
     return build_report(read_engine(), Period(month_from, month_to), product_id, segment=segment)
 
 

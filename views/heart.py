@@ -95,13 +95,13 @@ st.caption(page.period_caption(selection.label, last_month))
 
 if selection.is_portfolio:
     # ------------------------------------------------------------ portfolio
-    products = report["products"]
+    products = report.products
     responses = heart.responses_of_month(values, last_month)
     score_grid = heart.portfolio_grid(products, goals, responses)
     mean_index, indexed = heart.portfolio_index(products)
     portfolio_by_month = heart.portfolio_index_by_month(index)
     worst = heart.weakest_across(score_grid)
-    gsm = heart.gsm_table(goals, {p["product_id"]: p["user"] for p in products}, names)
+    gsm = heart.gsm_table(goals, {p.product_id: p.user for p in products}, names)
 
     backstops_below = int(gsm["backstop_below"].sum()) if not gsm.empty else 0
     change = heart.index_change(portfolio_by_month, previous_month, mean_index)
@@ -149,7 +149,7 @@ if selection.is_portfolio:
             f"(dashed line)**, in {heart.DIMENSION_UNITS[dimension]}"
         )
         panel_columns = st.columns(4)
-        for position, pid in enumerate(p["product_id"] for p in products):
+        for position, pid in enumerate(p.product_id for p in products):
             series = panels[panels["product_id"] == pid]
             target = heart.targets_of(goals, pid).get(dimension)
             with panel_columns[position % 4]:
@@ -208,8 +208,8 @@ if selection.is_portfolio:
 else:
     # ------------------------------------------------------------ one product
     product_id = str(selection.product_id)
-    product = report["products"][0]
-    user = product["user"]
+    product = report.products[0]
+    user = product.user
     goal_rows = heart.goals_by_dimension(goals, product_id)
     previous = heart.values_of_month(all_values, previous_month)
     cards = heart.dimension_cards(
@@ -227,7 +227,7 @@ else:
             icon=":material/inbox:",
         )
 
-    index_value = user["heart_index"]
+    index_value = user.heart_index
     headline, summary = st.columns([1, 3], vertical_alignment="center")
     ui.tile(
         headline,
@@ -239,7 +239,7 @@ else:
         "month before.",
     )
     trend = heart.index_trend_sentence(heart.from_month(own_index, period.first))
-    worst = heart.weakest(user["scores"])
+    worst = heart.weakest(user.scores)
     summary.markdown(page.product_summary(index_value, last_month, trend, worst, cards))
 
     tiles = st.columns(5)
@@ -303,7 +303,7 @@ else:
                 reach_chart(
                     values,
                     None if adoption_target is None else float(adoption_target),
-                    page.reach_title(values, user["adoption"], last_month),
+                    page.reach_title(values, user.adoption, last_month),
                 )
             )
         with right:

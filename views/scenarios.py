@@ -54,6 +54,10 @@ if sel.is_portfolio:  # type: ignore[attr-defined]
     if products.empty:
         ui.empty_state("No products are loaded yet.")
         st.stop()
+    from dashboard import plan_page
+
+    plan_page.render(sel)
+    st.divider()
     st.info(
         "**Scenarios model one product at a time**: what two more engineers would buy, "
         "and what cutting it would lose. Pick a product below or in the sidebar.",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, ui
-from valuemodel.present import value
+from dashboard import data, notes_ui, review_data, ui
+from valuemodel.present import charts, value
 from valuemodel.present.formats import money, percent
 from valuemodel.present.text import plain
 
@@ -71,7 +71,15 @@ st.caption(value.comparison_note(previous_period.first, previous_period.last, ha
 
 # ---------------------------------------------------------------- over time
 left, right = st.columns([3, 2])
-left.altair_chart(value.cumulative_chart(flows, period.first, buyer, currency), width="stretch")
+note_events = (
+    charts.note_events(review_data.product_notes(period.first, period.last, product_id))
+    if product_id is not None
+    else None
+)
+left.altair_chart(
+    value.cumulative_chart(flows, period.first, buyer, currency, events=note_events),
+    width="stretch",
+)
 right.altair_chart(value.monthly_chart(flows, currency), width="stretch")
 
 # ---------------------------------------------------------------- products or baselines
@@ -254,3 +262,5 @@ st.download_button(
     icon=":material/download:",
     on_click="ignore",
 )
+
+notes_ui.panel("value")
