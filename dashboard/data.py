@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from valuemodel.core.months import Period, default_period
-from valuemodel.core.segments import Segment
 from valuemodel.core.report import Report
+from valuemodel.core.segments import Segment
 from valuemodel.data import db, store
 from valuemodel.data.report import build_report
 

@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import APP
 from valuemodel.core.segments import Segment
 from valuemodel.data import report as reports
-from valuemodel.present.report_json import report_json
 from valuemodel.present import heart
+from valuemodel.present.report_json import report_json
 
 
 def build_report(*args, **kwargs) -> dict:  # type: ignore[no-untyped-def]

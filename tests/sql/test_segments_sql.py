@@ -23,8 +23,8 @@ from tests.sql.csvdata import write_folder
 from valuemodel.core.months import Period
 from valuemodel.core.segments import Segment
 from valuemodel.data import db
-from valuemodel.data.importer import ImportRefused, import_folder
 from valuemodel.data import report as reports
+from valuemodel.data.importer import ImportRefused, import_folder
 from valuemodel.present.report_json import report_json
 
 MONTHS = ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]

@@ -38,8 +38,8 @@ import pandas as pd
 from valuemodel.core import metrics, okr, segments
 from valuemodel.core.contract import Assumptions
 from valuemodel.core.metrics import Buyer, User
-from valuemodel.core.segments import Funnel
 from valuemodel.core.months import Period
+from valuemodel.core.segments import Funnel
 from valuemodel.core.stats import Interval
 
 LINK_COLUMNS = (

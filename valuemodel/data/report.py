@@ -14,8 +14,8 @@ from sqlalchemy.engine import Engine
 
 from valuemodel.core import report as model
 from valuemodel.core.contract import SEGMENT_ATTRIBUTES
-from valuemodel.core.segments import Segment
 from valuemodel.core.months import Period, ReportError
+from valuemodel.core.segments import Segment
 from valuemodel.data import store
 
 
