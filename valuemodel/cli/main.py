@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from valuemodel.core.contract import SEGMENT_ATTRIBUTES
 from valuemodel.core.months import ReportError, default_period, parse_period
 from valuemodel.core.report import Buyer, Report, User
 from valuemodel.data import assemble, db
+from valuemodel.data import settings as config
 from valuemodel.data.importer import ImportRefused, delete_product, import_folder, refresh_all
 from valuemodel.data.report import build_report
 from valuemodel.data.schema import ensure_schema, latest_version
@@ -291,6 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    config.install(config.resolve())  # once per command, from the environment
     try:
         return int(args.func(args))
     except ImportRefused as refused:
@@ -305,7 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError) as exc:
-        url = os.environ.get("DATABASE_URL")
+        url = config.current().optional("DATABASE_URL")
         print(f"error: {db.explain_operational_error(exc, url)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -320,7 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 1
-        if os.environ.get("VALUEDASH_DEBUG"):
+        if config.current().flag("VALUEDASH_DEBUG"):
             raise
         first_line = str(exc).splitlines()[0] if str(exc) else ""
         print(

@@ -38,13 +38,14 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from valuemodel.core.contract import FILES_BY_NAME
+from valuemodel.core.scenario import DEFAULT_COST_PER_FTE, DEFAULT_SEED
 
 REFERENCE_EVENTS = 1_000_000
 WINDOW_MONTHS = 24
 DIRECTORY_SIZE = 5_000
 ENGINEERING_USERS = 1_200  # the engineering products draw from u00001..u01200
-COST_PER_FTE = 15_000.0  # loaded monthly cost of one full-time engineer
-DEFAULT_SEED = 20240601
+# One owner each: the scenario model's cost of an engineer and seed.
+COST_PER_FTE = DEFAULT_COST_PER_FTE  # loaded monthly cost of one full-time engineer
 MIN_EVENTS = 5_000
 # A run must leave this many events per expected active day; below that the
 # population shrinks (every active day needs at least one event).
