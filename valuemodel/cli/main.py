@@ -15,6 +15,7 @@ from pathlib import Path
 
 import sqlalchemy.exc
 
+from valuemodel.core.contract import SEGMENT_ATTRIBUTES
 from valuemodel.core.months import ReportError, default_period, parse_period
 from valuemodel.core.report import Buyer, Report, User
 from valuemodel.data import assemble, db
@@ -126,7 +127,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         default = default_period(store.fetch_data_months(engine), dt.datetime.now(dt.UTC).date())
         period = parse_period(args.month_from or default.first, args.month_to or default.last)
-    report = build_report(engine, period, args.product)
+    if args.segment is not None and args.segment not in SEGMENT_ATTRIBUTES:
+        raise ReportError(
+            f"--segment must be one of {', '.join(SEGMENT_ATTRIBUTES)} (got {args.segment[:40]!r})"
+        )
+    report = build_report(engine, period, args.product, segment_attribute=args.segment)
     if args.format == "json":
         print(report_json.dumps(report))
     else:
@@ -255,6 +260,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rep.add_argument("--product", help="one product id (default: every product)")
     rep.add_argument("--format", choices=("json", "text"), default="text")
+    rep.add_argument(
+        "--segment",
+        metavar="ATTRIBUTE",
+        help="add adoption and opportunity by org, team, job_family or location",
+    )
     rep.set_defaults(func=cmd_report)
 
     brief = sub.add_parser("brief", help="write the one-page brief as PDF (or PNG)")
