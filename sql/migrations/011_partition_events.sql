@@ -54,9 +54,30 @@ $$;
 INSERT INTO usage_events SELECT * FROM usage_events_unpartitioned;
 DROP TABLE usage_events_unpartitioned;
 
+-- The functions below run with the schema owner's rights (SECURITY DEFINER), so the
+-- writer role, which may insert, update and delete but not create or alter tables, can
+-- import: they create, attach and drop only the import's own landing tables.
+
+-- The import's landing table for usage events: typed, no index, partitioned by month.
+CREATE FUNCTION import_landing_begin() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+    DROP TABLE IF EXISTS import_landing;
+    CREATE TABLE import_landing (LIKE usage_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)
+        PARTITION BY RANGE (occurred_at);
+END;
+$$;
+
+CREATE FUNCTION import_landing_end() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+    DROP TABLE import_landing;
+END;
+$$;
+
 -- An import's landing partition for one month (under the import's landing table).
 CREATE FUNCTION import_landing_add(month date) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
 BEGIN
     EXECUTE 'CREATE TABLE ' || quote_ident('import_landing_' || to_char(month, 'YYYY_MM'))
         || ' PARTITION OF import_landing FOR VALUES ' || event_partition_bounds(month);
@@ -69,7 +90,7 @@ $$;
 -- same key in the import) and it is attached. A month that holds rows is merged by key
 -- (insert or replace). Returns 'swapped' or 'merged'.
 CREATE FUNCTION import_landing_settle(month date) RETURNS text
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
 DECLARE
     part     text := event_partition_name(month);
     land     text := 'import_landing_' || to_char(month, 'YYYY_MM');

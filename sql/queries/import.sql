@@ -227,9 +227,7 @@ SET LOCAL work_mem = '64MB';
 
 -- name: landing_create
 -- The import's landing table for usage events: typed, no index, partitioned by month like usage_events.
-DROP TABLE IF EXISTS import_landing;
-CREATE TABLE import_landing (LIKE usage_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)
-    PARTITION BY RANGE (occurred_at);
+SELECT import_landing_begin();
 CREATE TEMP TABLE stage_event_months (product_id text, month date, PRIMARY KEY (product_id, month)) ON COMMIT DROP;
 
 -- name: landing_add_month
@@ -260,7 +258,7 @@ SELECT import_landing_settle(CAST(:month AS date));
 
 -- name: landing_drop
 -- Drop the landing table (and the partitions of merged months).
-DROP TABLE import_landing;
+SELECT import_landing_end();
 
 -- name: touch_from_events
 -- Remember the product-months the events fall in (their rollups are rebuilt).
