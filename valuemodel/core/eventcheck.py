@@ -95,15 +95,68 @@ def normalised_csv(data: bytes) -> MultilineText:
 
 
 def read_batches(source: Source) -> Iterator[pa.RecordBatch]:
-    """The file's records as all-string Arrow batches of about BLOCK_BYTES each.
+    """The file's records as all-string Arrow batches, about BLOCK_BYTES of text at a time.
 
-    Raises pyarrow.ArrowException on anything structural (a wrong field count, invalid
-    UTF-8, a quoted newline): the caller then validates the file exactly.
+    The file is cut at line ends into pieces and each piece parsed on its own, so memory
+    holds one piece whatever the size of the file (Arrow's own streaming reader kept
+    growing with it). Cutting at line ends is exact because this reader refuses quoted
+    line breaks anyway. Raises pyarrow.ArrowException on anything structural (a wrong
+    field count, invalid UTF-8, a quoted newline, a header that differs): the caller
+    then validates the file exactly.
     """
+    if isinstance(source, MultilineText):
+        yield from _read_multiline(source)
+        return
+    with (
+        io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")  # noqa: SIM115
+    ) as handle:
+        header = handle.readline()
+        try:
+            names = next(csv.reader([header.decode("utf-8-sig")]), [])
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise pa.ArrowInvalid(str(exc)) from exc
+        if tuple(names) != EVENTS.header:
+            raise pa.ArrowInvalid("header differs from the contract")
+        while True:
+            piece = handle.read(BLOCK_BYTES)
+            if not piece:
+                return
+            if not piece.endswith(b"\n"):
+                piece += handle.readline()
+            if not piece.strip():
+                continue
+            if b"\x00" in piece:
+                raise pa.ArrowInvalid("a NUL byte: not a text CSV")
+            try:
+                table = pcsv.read_csv(
+                    pa.py_buffer(piece),
+                    read_options=pcsv.ReadOptions(column_names=list(EVENTS.header)),
+                    parse_options=pcsv.ParseOptions(newlines_in_values=False),
+                    convert_options=_CONVERT,
+                )
+            except (UnicodeDecodeError, ValueError) as exc:
+                raise pa.ArrowInvalid(str(exc)) from exc
+            del piece
+            yield from table.combine_chunks().to_batches()
+
+
+_CONVERT = pcsv.ConvertOptions(
+    column_types={name: pa.string() for name in EVENTS.header},
+    strings_can_be_null=False,
+    quoted_strings_can_be_null=False,
+)
+
+
+def _read_multiline(source: MultilineText) -> Iterator[pa.RecordBatch]:
     try:
-        reader = _open_reader(source)
+        reader = pcsv.open_csv(
+            open_source(source),
+            read_options=pcsv.ReadOptions(block_size=BLOCK_BYTES),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+            convert_options=_CONVERT,
+        )
         names = tuple(reader.schema.names)
-    except (UnicodeDecodeError, ValueError) as exc:  # a header that is not UTF-8 text
+    except (UnicodeDecodeError, ValueError) as exc:
         raise pa.ArrowInvalid(str(exc)) from exc
     if names != EVENTS.header:
         raise pa.ArrowInvalid("header differs from the contract")
@@ -115,19 +168,6 @@ def read_batches(source: Source) -> Iterator[pa.RecordBatch]:
         except (UnicodeDecodeError, ValueError) as exc:
             raise pa.ArrowInvalid(str(exc)) from exc
         yield batch
-
-
-def _open_reader(source: Source) -> pcsv.CSVStreamingReader:
-    return pcsv.open_csv(
-        open_source(source),
-        read_options=pcsv.ReadOptions(block_size=BLOCK_BYTES, use_threads=True),
-        parse_options=pcsv.ParseOptions(newlines_in_values=isinstance(source, MultilineText)),
-        convert_options=pcsv.ConvertOptions(
-            column_types={name: pa.string() for name in EVENTS.header},
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
-    )
 
 
 @dataclass
