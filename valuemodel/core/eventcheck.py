@@ -108,7 +108,7 @@ def read_batches(source: Source) -> Iterator[pa.RecordBatch]:
         yield from _read_multiline(source)
         return
     with (
-        io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")  # noqa: SIM115
+        io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")
     ) as handle:
         header = handle.readline()
         try:
@@ -272,11 +272,11 @@ def exact_problems(
     frame = chunk_frame(batch)
     records = np.arange(first_record, first_record + batch.num_rows, dtype=np.int64)
     parsed = csvcheck.ParsedFile(EVENTS, frame, records, "")
-    bad = csvcheck.check_values(parsed, result, now)
+    csvcheck.check_values(parsed, result, now)
     if known_products is None:
         return  # products.csv of the import was refused: its own problem comes first
     values = frame["product_id"].astype(str)
-    unknown = ((values != "") & ~values.isin(known_products)).to_numpy() & ~bad
+    unknown = ((values != "") & ~values.isin(known_products)).to_numpy()
     csvcheck._report(
         result,
         parsed,
