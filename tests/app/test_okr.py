@@ -91,19 +91,17 @@ def test_one_product_shows_only_its_links_and_agrees_with_the_report(app_env, de
     at = okr_page("ci")
     selection = at.session_state["selection"]
     report = build_report(demo_engine, selection.period, "ci")
-    okr_links = report["products"][0]["okr_links"]
+    okr_links = report.products[0].okr_links
     boxes = link_boxes(graph(at))
     assert len(boxes) == len(okr_links) > 0
     for link in okr_links:
-        lines = ladder.link_label(
-            link["metric"], link["evidence"], link["r"], link["lag_months"], link["months"]
-        )
+        lines = ladder.link_label(link.metric, link.evidence, link.r, link.lag_months, link.months)
         assert ladder.label(lines) in boxes
     # the co-movement charts state the same r as the report
     titles = chart_titles(at)
     for link in okr_links:
-        if link["r"] is not None:
-            assert any(ladder.r_text(link["r"]) in title for title in titles)
+        if link.r is not None:
+            assert any(ladder.r_text(link.r) in title for title in titles)
 
 
 def test_the_page_explains_that_r_is_not_proof_of_impact(app_env):
@@ -130,7 +128,7 @@ def test_a_backstop_below_target_is_warned_about(app_env, demo_engine):
     at = okr_page()
     selection = at.session_state["selection"]
     report = build_report(demo_engine, selection.period, None)
-    values = {p["product_id"]: p["user"] for p in report["products"]}
+    values = {p.product_id: p.user.values() for p in report.products}
     goals = okr.guardrails(store.fetch_heart_goals(demo_engine, None), values)
     breached = goals[(goals["role"] == "backstop") & goals["below_target"]]
     warnings = [w.value for w in at.warning]

@@ -17,17 +17,11 @@ import pandas as pd
 
 from valuemodel.core.brief_inputs import BriefInputs
 from valuemodel.core.contract import HEART_DIMENSIONS
-from valuemodel.present import charts, value
+from valuemodel.present import charts, heart, labels, value
 from valuemodel.present.formats import MISSING, money, months, nps, number, percent, score
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-DIMENSION_NAMES = {
-    "happiness": "Happiness",
-    "engagement": "Engagement",
-    "adoption": "Adoption",
-    "retention": "Retention",
-    "task_success": "Task success",
-}
+DIMENSION_NAMES = labels.DIMENSIONS
 FOOTNOTES = (
     "Risk-adjusted savings = tasks done x minutes saved / 60 x loaded hourly cost x confidence, "
     "summed over task baselines; tasks done are events of a baseline's action whose outcome "
@@ -88,11 +82,12 @@ def heart_scores_chart(scores: dict[str, float | None], title: str) -> alt.TopLe
 
 
 def weakest_dimension(scores: dict[str, float | None]) -> str | None:
-    """The name of the lowest existing score, or None."""
-    present = {d: s for d, s in scores.items() if s is not None}
-    if not present or min(present.values()) >= 100:
+    """The name of the weakest dimension (`heart.weakest`, the HEART page's rule), or None
+    when every existing score meets its goal."""
+    worst = heart.weakest(scores)
+    if worst is None or worst[1] >= 100:
         return None
-    return DIMENSION_NAMES[min(present, key=lambda d: (present[d], d))]
+    return DIMENSION_NAMES[worst[0]]
 
 
 def _png(chart: alt.TopLevelMixin, width: int) -> bytes:
@@ -105,7 +100,7 @@ def _png(chart: alt.TopLevelMixin, width: int) -> bytes:
 def compose(inputs: BriefInputs, *, today: dt.date) -> Brief:
     """Everything the brief shows for one product or the portfolio, from fetched inputs."""
     report, period, product_id = inputs.report, inputs.period, inputs.product_id
-    currency = str(report["currency"])
+    currency = report.currency
     assumptions = inputs.assumptions
     products = inputs.products
     months_frame = inputs.months_frame
@@ -118,14 +113,9 @@ def compose(inputs: BriefInputs, *, today: dt.date) -> Brief:
 
     if product_id is None:
         name = "Internal product portfolio"
-        entries = report["products"]  # type: ignore[assignment]
-        indexes = [
-            p["user"]["heart_index"] for p in entries if p["user"]["heart_index"] is not None
-        ]  # type: ignore[index]
-        scores = {
-            d: _mean([p["user"]["scores"][d] for p in entries])  # type: ignore[index]
-            for d in HEART_DIMENSIONS
-        }
+        entries = report.products
+        indexes = [p.user.heart_index for p in entries if p.user.heart_index is not None]
+        scores = {d: _mean([p.user.scores[d] for p in entries]) for d in HEART_DIMENSIONS}
         heart_index = sum(indexes) / len(indexes) if indexes else None
         solves = (
             f"{len(products)} internal products serving "
@@ -138,9 +128,9 @@ def compose(inputs: BriefInputs, *, today: dt.date) -> Brief:
     else:
         product = products.iloc[0]
         name = str(product["name"])
-        user = report["products"][0]["user"]  # type: ignore[index]
-        scores = dict(user["scores"])
-        heart_index = user["heart_index"]
+        user = report.products[0].user
+        scores = dict(user.scores)
+        heart_index = user.heart_index
         solves = (
             f"{name}, run by {product['owner_team']}, serves "
             f"{number(float(product['eligible_users']))} eligible employees. "
@@ -148,31 +138,29 @@ def compose(inputs: BriefInputs, *, today: dt.date) -> Brief:
         )
         user_rows = [
             ("HEART index", score(heart_index)),
-            ("Adoption", percent(user["adoption"])),
+            ("Adoption", percent(user.adoption)),
             (
                 "Engagement",
-                f"{number(user['engagement'], 1)} days"
-                if user["engagement"] is not None
-                else MISSING,
+                f"{number(user.engagement, 1)} days" if user.engagement is not None else MISSING,
             ),
-            ("Retention", percent(user["retention"])),
-            ("Task success", percent(user["task_success"])),
-            ("Happiness (NPS)", nps(user["happiness"])),
+            ("Retention", percent(user.retention)),
+            ("Task success", percent(user.task_success)),
+            ("Happiness (NPS)", nps(user.happiness)),
         ]
 
     buyer_rows = [
-        ("Net value", money(buyer["net_value"], currency)),
-        ("ROI", percent(buyer["roi"], 0)),
+        ("Net value", money(buyer.net_value, currency)),
+        ("ROI", percent(buyer.roi, 0)),
         (
             "Payback",
-            months(buyer["payback_months"]) if buyer["payback_months"] is not None else "not yet",
+            months(buyer.payback_months) if buyer.payback_months is not None else "not yet",
         ),
-        ("Risk-adjusted savings", money(buyer["risk_adjusted_savings"], currency)),
-        ("Cost", money(buyer["cost"], currency)),
-        ("Hours saved", number(buyer["hours_saved"])),
+        ("Risk-adjusted savings", money(buyer.risk_adjusted_savings, currency)),
+        ("Cost", money(buyer.cost, currency)),
+        ("Hours saved", number(buyer.hours_saved)),
     ]
     weakest = weakest_dimension(scores)
-    verdict = value.verdict(name, buyer, period.first, period.last, currency)  # type: ignore[arg-type]
+    verdict = value.verdict(name, buyer, period.first, period.last, currency)
     if weakest:
         verdict += f" Users: the weakest HEART dimension is {weakest.lower()}."
     elif any(s is not None for s in scores.values()):
