@@ -107,9 +107,7 @@ def read_batches(source: Source) -> Iterator[pa.RecordBatch]:
     if isinstance(source, MultilineText):
         yield from _read_multiline(source)
         return
-    with (
-        io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")
-    ) as handle:
+    with io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb") as handle:
         header = handle.readline()
         try:
             names = next(csv.reader([header.decode("utf-8-sig")]), [])
