@@ -117,6 +117,9 @@ def stored_keys(conn: Connection) -> StoredKeys:
         products=frozenset(conn.execute(queries.q("stored_product_ids")).scalars()),
         objectives=frozenset(conn.execute(queries.q("stored_objective_ids")).scalars()),
         key_results=frozenset(conn.execute(queries.q("stored_kr_ids")).scalars()),
+        releases=frozenset(
+            (str(pid), str(rid)) for pid, rid in conn.execute(queries.q("stored_release_keys"))
+        ),
     )
 
 
@@ -296,6 +299,7 @@ def _write(
     with engine.begin() as conn:
         take_import_lock(conn, say)
         conn.exec_driver_sql(queries.sql("create_stage_tables"))
+        conn.exec_driver_sql(queries.sql("create_segment_stage_tables"))
         raw = conn.connection.driver_connection
         if raw is None:  # pragma: no cover - SQLAlchemy always has one inside begin()
             raise RuntimeError("no DBAPI connection inside the import transaction")
@@ -331,6 +335,11 @@ def _write(
         lap("analyze")
         say("Refreshing rollups...")
         touched = refresh_touched(conn, phases)
+        started = time.perf_counter()
+        if set(rows) & SEGMENT_INPUTS:
+            conn.exec_driver_sql(queries.sql("segment_products_all"))
+        refresh_segments(conn)
+        phases["rollup_segments"] = time.perf_counter() - started
         mark = time.perf_counter()
         conn.execute(
             queries.q("record_import"), {"source": source[:500], "files": json.dumps(rows)}
@@ -391,6 +400,7 @@ ROLLUP_REFRESHES: tuple[str, ...] = (
     "refresh_rollup_lifecycle",  # lifecycle and cohorts: after user_month
     "refresh_rollup_action_month",
     "refresh_rollup_survey_month",
+    "refresh_rollup_user_action_month",
 )
 
 
@@ -405,7 +415,20 @@ def refresh_touched(conn: Connection, phases: dict[str, float] | None = None) ->
             if phases is not None:
                 key = "rollup_" + name.removeprefix("refresh_rollup_")
                 phases[key] = phases.get(key, 0.0) + time.perf_counter() - started
+        conn.exec_driver_sql(queries.sql("create_segment_products_table"))
+        conn.exec_driver_sql(queries.sql("segment_products_from_touched"))
     return int(count)
+
+
+# Files whose rows change every product's segment rollup (who is where, who is eligible,
+# which actions count as tasks).
+SEGMENT_INPUTS = frozenset({"people.csv", "eligibility.csv", "task_baselines.csv"})
+
+
+def refresh_segments(conn: Connection) -> None:
+    """Rebuild the per segment rollup of the products listed in stage_segment_products."""
+    conn.exec_driver_sql(queries.sql("create_segment_products_table"))
+    conn.exec_driver_sql(queries.sql("refresh_rollup_segment_month"))
 
 
 def refresh_all(engine: Engine) -> int:
@@ -414,7 +437,11 @@ def refresh_all(engine: Engine) -> int:
     with engine.begin() as conn:
         conn.exec_driver_sql(queries.sql("create_touched_table"))
         conn.exec_driver_sql(queries.sql("touch_everything"))
-        return refresh_touched(conn)
+        touched = refresh_touched(conn)
+        conn.exec_driver_sql(queries.sql("create_segment_products_table"))
+        conn.exec_driver_sql(queries.sql("segment_products_all"))
+        refresh_segments(conn)
+        return touched
 
 
 def import_folder(
