@@ -17,11 +17,17 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.engine import Engine
 
 from valuemodel.core.contract import DEMO_SOURCE
 from valuemodel.data import db
 from valuemodel.data.schema import ensure_schema
+
+# Property tests check laws, not speed: on a shared 2-core machine an example can take
+# longer than Hypothesis's 200 ms default deadline without anything being wrong.
+hypothesis_settings.register_profile("project", deadline=None)
+hypothesis_settings.load_profile("project")
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")  # AppTest.from_file(APP)
@@ -136,3 +142,18 @@ def app_env(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     db.reset_engine()
     yield demo_url
     db.reset_engine()
+
+
+TIERS = ("unit", "sql", "app", "e2e", "pg15")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test with its tier, from the folder it lives in (tests/<tier>/...)."""
+    root = Path(__file__).resolve().parent
+    for item in items:
+        try:
+            tier = Path(str(item.fspath)).resolve().relative_to(root).parts[0]
+        except ValueError:
+            continue
+        if tier in TIERS:
+            item.add_marker(getattr(pytest.mark, tier))

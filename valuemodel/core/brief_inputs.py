@@ -29,3 +29,6 @@ class BriefInputs:
     last_import: Mapping[str, Any] | None
     data_months: tuple[str, str] | None
     demo: bool = False  # the data is the generated demo portfolio
+    # The selection's notes of the period (month 'YYYY-MM', product_id, metric, author,
+    # text); None when the caller has none to show.
+    notes: pd.DataFrame | None = None
