@@ -108,7 +108,10 @@ report = data.report(period.first, period.last, selection.product_id)
 assumptions = data.assumptions()
 lead_in = heart.month_before(period.first)
 months_with_lead_in = data.product_months(lead_in, period.last, selection.product_id)
-all_values = metrics.monthly_values(months_with_lead_in, assumptions.loaded_hourly_cost)
+minimum = assumptions.min_survey_responses
+all_values = metrics.monthly_values(
+    months_with_lead_in, assumptions.loaded_hourly_cost, min_survey_responses=minimum
+)
 values = heart.from_month(all_values, period.first)
 goals = data.heart_goals(selection.product_id)
 scores = heart.monthly_scores(all_values, goals)
@@ -119,7 +122,7 @@ lifecycle = data.heart_lifecycle(period.first, period.last, selection.product_id
 cohorts = data.heart_cohorts(period.first, period.last, selection.product_id)
 actions = data.heart_action_months(period.first, period.last, selection.product_id)
 grid = heart.cohort_grid(cohorts, period.last)
-nps = heart.nps_months(values)
+nps = heart.nps_months(values, minimum)
 
 st.caption(
     f"{selection.label}. Headline values and scores are those of the period's last month, "
@@ -130,11 +133,11 @@ if selection.is_portfolio:
     # ------------------------------------------------------------ portfolio
     products = report["products"]
     responses = heart.responses_of_month(values, last_month)
-    score_grid = heart.portfolio_grid(products, goals, responses)
+    score_grid = heart.portfolio_grid(products, goals, responses, minimum)
     mean_index, indexed = heart.portfolio_index(products)
     portfolio_by_month = heart.portfolio_index_by_month(index)
     worst = heart.weakest_across(score_grid)
-    gsm = heart.gsm_table(goals, {p["product_id"]: p["user"] for p in products}, names)
+    gsm = heart.gsm_table(goals, {p["product_id"]: p["user"] for p in products}, names, minimum)
 
     tiles = st.columns(3)
     ui.tile(
@@ -179,8 +182,9 @@ if selection.is_portfolio:
         "Each cell is the product's score for the dimension against its own goal: "
         "clamp(100 x (value - floor) / (target - floor), 0, 100), floor -100 for NPS and 0 "
         "otherwise. 'no goal' means the product set no goal for it; 'no data' means there "
-        "was no value in the month. Neither counts as 0 in the index. (n=…) marks an NPS "
-        f"from fewer than {heart.LOW_CONFIDENCE_RESPONSES} survey responses: low confidence."
+        "was no value in the month. Neither counts as 0 in the index. An NPS is that of the "
+        "rolling quarter's survey answers (n=…); with fewer than "
+        f"{minimum:,} it reads 'too few' and is not scored."
     )
 
     in_period_index = heart.from_month(index, period.first).assign(
@@ -262,8 +266,12 @@ if selection.is_portfolio:
         {
             "Product": [names.get(p, p) for p in latest_nps["product_id"]],
             "NPS": [formatting.nps(v) for v in latest_nps["happiness"]],
+            "90% interval": [
+                heart.format_interval("happiness", (lo, hi)) or formatting.MISSING
+                for lo, hi in zip(latest_nps["low"], latest_nps["high"], strict=True)
+            ],
             "Responses": latest_nps["responses"].astype(int),
-            "Confidence": latest_nps["confidence"],
+            "Scored": latest_nps["confidence"],
         }
     )
     st.dataframe(
@@ -273,8 +281,10 @@ if selection.is_portfolio:
         column_config={"Responses": st.column_config.NumberColumn(format="localized")},
     )
     st.caption(
-        f"NPS of {last_month}'s survey responses. A month with fewer than "
-        f"{heart.LOW_CONFIDENCE_RESPONSES} responses is shown but flagged as low confidence."
+        f"NPS of the survey responses of the quarter ending {last_month} (its month and the "
+        f"two before). With fewer than {minimum:,} responses (min_survey_responses on the "
+        "Data page) it is shown with its interval but not scored, so it moves no index and "
+        "raises no warning."
     )
 
     show_gsm(gsm, with_product=True)
@@ -291,6 +301,7 @@ else:
         previous,
         previous_month,
         responses=heart.responses_of_month(values, last_month).get(product_id),
+        min_responses=minimum,
     )
     own_index = index[index["product_id"] == product_id]
 
@@ -328,7 +339,7 @@ else:
             f"Weakest dimension: **{heart.DIMENSION_LABELS[worst[0]]}**, score {worst[1]:.0f} "
             f"({weakest_card.detail})."
         )
-    missing = [c for c in cards if c.headline in (heart.NO_GOAL, heart.NO_DATA)]
+    missing = [c for c in cards if c.headline in (heart.NO_GOAL, heart.NO_DATA, heart.TOO_FEW)]
     if missing:
         sentence.append(
             "Not scored: "
@@ -350,8 +361,8 @@ else:
             "floor) / (goal - floor), 0, 100), floor -100 for NPS and 0 otherwise. The change "
             f"is the value's, against {previous_month}.",
         )
-        column.caption(card.detail + (" · low confidence" if card.low_confidence else ""))
-    gsm = heart.gsm_table(goals, {product_id: user})
+        column.caption(card.detail + (f" · {card.interval_text}" if card.interval_text else ""))
+    gsm = heart.gsm_table(goals, {product_id: user}, min_responses=minimum)
 
     st.subheader("Each dimension against its goal")
     own_scores = heart.from_month(scores[scores["product_id"] == product_id], period.first)
@@ -378,6 +389,7 @@ else:
                         low_confidence_months=low_confidence_months
                         if dimension == "happiness"
                         else 0,
+                        min_responses=minimum,
                     )
                 )
 
@@ -455,13 +467,13 @@ else:
             nps_chart(
                 nps,
                 None if happiness_target is None else float(happiness_target),
-                f"NPS {formatting.nps(latest_nps['happiness'])} in {last_month} from "
-                f"{formatting.number(latest_nps['responses'])} responses"
+                f"NPS {formatting.nps(latest_nps['happiness'])} in the quarter to {last_month}, "
+                f"from {formatting.number(latest_nps['responses'])} responses"
                 if latest_nps["responses"]
                 else f"NPS by month (no responses in {last_month})",
             )
         )
-        note = heart.low_confidence_note(nps)
+        note = heart.low_confidence_note(nps, minimum)
         if note:
             st.caption(note)
 

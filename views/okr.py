@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import data, ui
 from valuemodel.core import okr
 from valuemodel.present import ladder
-from valuemodel.present.formats import MISSING, number, percent
+from valuemodel.present.formats import MISSING, percent
 
 GUARDRAIL_LINES = 6
 MAX_TABLE_ROWS = 25
@@ -51,39 +51,26 @@ kr_table = okr.key_result_table(shown_key_results, objectives, measurements)
 
 report = data.report(selection.period.first, selection.period.last, selection.product_id)
 current = {p["product_id"]: p["user"] for p in report["products"]}  # type: ignore[index,union-attr]
-guardrails = okr.guardrails(data.heart_goals(selection.product_id), current)
+guardrails = okr.guardrails(
+    data.heart_goals(selection.product_id), current, data.assumptions().min_survey_responses
+)
 backstops = guardrails[guardrails["role"] == "backstop"]
 breached = backstops[backstops["below_target"]]
 
 # ---------------------------------------------------------------- headline tiles
 
-with_r = int(links["r"].notna().sum()) if not links.empty else 0
-by_evidence = links["evidence"].value_counts() if not links.empty else pd.Series(dtype=int)
 judged = kr_table[kr_table["status"] != okr.UNKNOWN]
 on_track = int(judged["status"].isin([okr.ON_TRACK, okr.ACHIEVED]).sum())
-tiles = st.columns(5)
+tiles = st.columns(6)
+for column, (label, value, help_text) in zip(tiles, ladder.okr_tiles(links), strict=False):
+    ui.tile(column, label, value, help=help_text)
 ui.tile(
-    tiles[0], "Links to key results", number(len(links)),
-    help="Each link connects one product metric to one key result. Of these: "
-    + ", ".join(f"{int(by_evidence.get(k, 0))} {k}" for k in ladder.EVIDENCE_ORDER) + ".",
-)  # fmt: skip
-ui.tile(
-    tiles[1], "Backed by data", f"{with_r} of {len(links)}",
-    help="Links with at least 6 months where both the product metric and the key result "
-    "are measured, so r could be computed.",
-)  # fmt: skip
-ui.tile(
-    tiles[2], "Asserted only", number(int(by_evidence.get("asserted", 0))),
-    help="Links someone claims without an experiment or a correlation to back them "
-    "(evidence 'asserted' in metric_links.csv).",
-)  # fmt: skip
-ui.tile(
-    tiles[3], "Key results on track", f"{on_track} of {len(judged)}" if len(judged) else MISSING,
+    tiles[4], "Key results on track", f"{on_track} of {len(judged)}" if len(judged) else MISSING,
     help="Achieved or on track for their objective's period (the rule is under the "
     "key-result table); key results without enough measurements are not counted.",
 )  # fmt: skip
 ui.tile(
-    tiles[4], "Guardrails missed",
+    tiles[5], "Guardrails missed",
     f"{len(breached)} of {len(backstops)}" if len(backstops) else MISSING,
     help="HEART goals marked 'backstop' that are below their target in "
     f"{selection.period.last}: a win on a key metric must not hide a loss here.",
@@ -108,11 +95,7 @@ if links.empty:
     )
 if not shown_objectives.empty:
     st.markdown(
-        "Follow a product (left) to the company objective it serves (right). "
-        "Each box on the left is one link: :blue[**━━ causal**] (an experiment or a shared "
-        "measurement), :orange[**╍╍ correlational**] (the series move together), "
-        ":gray[**┈┈ asserted**] (claimed, no data); with r, the lag by which the product "
-        "leads, and the months of data behind r."
+        "Follow a product (left) to the company objective it serves (right). " + ladder.LEGEND
     )
     notes = {
         row.kr_id: f"{percent(row.progress, 0)} of the way, {row.status}"
@@ -129,17 +112,13 @@ if not shown_objectives.empty:
     )
     st.graphviz_chart(dot, width="stretch")
 
-st.info(
-    "**How strong is each link?** **Causal**: an experiment, or the same measurement, shows "
-    "the product moves the key result. **Correlational**: the product metric and the key "
-    "result move together month by month; r runs from −1 to 1 and says how closely, with "
-    "the product leading by the lag. Both may be driven by something else (a reorg, a "
-    "season, another team's work), so **r is not proof of impact**: it is a reason to look "
-    "closer, not a reason to credit the product with the result. **Asserted**: someone "
-    "claims the link; no data has been checked. With fewer than 6 months measured on both "
-    "sides we show *not enough data* instead of r.",
-    icon=":material/info:",
-)
+st.info(ladder.TREND_EXPLANATION, icon=":material/info:")
+if not links.empty:
+    st.dataframe(ladder.link_rows(links, product_names), hide_index=True, width="stretch")
+    st.caption(
+        "r: Pearson r of the monthly levels at the best lag; r of changes: of the "
+        "month-over-month changes at that lag; months: pairs behind each."
+    )
 
 # ---------------------------------------------------------------- key results
 
@@ -243,7 +222,9 @@ else:
             column = columns[position % 2]
             with column:
                 st.markdown(
-                    f"**{ladder.metric_label(link.metric)} → {link.kr_title}** · {link.evidence}"
+                    f"**{ladder.VERDICT_LABELS[ladder.verdict_of(link.verdict)]}** · "
+                    f"{ladder.metric_label(link.metric)} → {link.kr_title} · "
+                    f"{okr.evidence_text(link.evidence, ladder.verdict_of(link.verdict))}"
                 )
                 if aligned.empty:
                     st.info("No monthly data on either side yet.")
@@ -259,6 +240,8 @@ else:
                     lag_months=link.lag_months,
                     months=link.months,
                     currency=currency,
+                    verdict=link.verdict,
+                    r_changes=link.r_changes,
                 )
                 st.altair_chart(chart, width="stretch")
                 if isinstance(link.note, str) and link.note.strip():
@@ -277,7 +260,8 @@ else:
         lines = [
             f"- **{product_names.get(row.product_id, row.product_id)}**: "
             f"{ladder.metric_phrase(row.dimension)} is "
-            f"{ladder.heart_value_text(row.dimension, row.value)} against a target of "
+            f"{ladder.guardrail_value_text(row.dimension, row.value, row.responses)} "
+            "against a target of "
             f"{ladder.heart_value_text(row.dimension, row.target)}"
             for row in breached.itertuples()
         ]
@@ -298,8 +282,13 @@ else:
             "Role": ["Key metric" if r == "key" else "Guardrail" for r in guardrails["role"]],
             "Dimension": [ladder.metric_label(d) for d in guardrails["dimension"]],
             "Value": [
-                ladder.heart_value_text(d, v)
-                for d, v in zip(guardrails["dimension"], guardrails["value"], strict=True)
+                ladder.guardrail_value_text(d, v, n)
+                for d, v, n in zip(
+                    guardrails["dimension"],
+                    guardrails["value"],
+                    guardrails["responses"],
+                    strict=True,
+                )
             ],
             "Target": [
                 ladder.heart_value_text(d, t)

@@ -37,8 +37,10 @@ FOOTNOTES = (
     "undiscounted).",
     "HEART values are the period's last month: adoption = active users / eligible users; "
     "engagement = active days per active user; retention = share of last month's users "
-    "active again; task success = succeeded / outcomes; happiness = NPS of the month's "
-    "survey responses. Scores are 0-100 against each goal; the index is their mean.",
+    "active again; task success = succeeded / outcomes; happiness = NPS of the survey "
+    "responses of the rolling quarter (the month and the two before), with its n; under "
+    "min_survey_responses answers it is shown but not scored. Scores are 0-100 against each "
+    "goal; the index is their mean.",
 )
 
 
@@ -85,6 +87,23 @@ def heart_scores_chart(scores: dict[str, float | None], title: str) -> alt.TopLe
         .encode(x="x:Q")
     )
     return charts.style(alt.layer(bars, labels, goal).properties(title=title), height=170)
+
+
+def _nps_text(user: dict[str, object], minimum: int) -> str:
+    """'+42 (n=388; 90%: +35 to +49)', or with too few answers '+10 (n=12): too few
+    responses to score'; an em dash without a value."""
+    value = user.get("happiness")
+    if value is None:
+        return MISSING
+    n = int(user.get("happiness_responses") or 0)  # type: ignore[call-overload]
+    interval = user.get("happiness_ci90")
+    text = f"{nps(value)} (n={n:,}"  # type: ignore[arg-type]
+    if isinstance(interval, list | tuple) and len(interval) == 2:
+        text += f"; 90%: {nps(interval[0])} to {nps(interval[1])}"
+    text += ")"
+    if n < minimum:
+        text += f": under {minimum:,} responses, not scored"
+    return text
 
 
 def weakest_dimension(scores: dict[str, float | None]) -> str | None:
@@ -135,6 +154,15 @@ def compose(inputs: BriefInputs, *, today: dt.date) -> Brief:
         user_rows = [("HEART index (mean of products)", score(heart_index))] + [
             (f"{DIMENSION_NAMES[d]} score (mean)", score(scores[d])) for d in HEART_DIMENSIONS
         ]
+        answers = sum(int(p["user"].get("happiness_responses") or 0) for p in entries)  # type: ignore[index,union-attr]
+        scored = sum(p["user"]["scores"]["happiness"] is not None for p in entries)  # type: ignore[index]
+        user_rows.append(
+            (
+                "Survey answers behind NPS",
+                f"n={answers:,} over the quarter; {scored} of {len(entries)} products have "
+                f"at least {assumptions.min_survey_responses:,} and are scored",
+            )
+        )
     else:
         product = products.iloc[0]
         name = str(product["name"])
@@ -157,7 +185,7 @@ def compose(inputs: BriefInputs, *, today: dt.date) -> Brief:
             ),
             ("Retention", percent(user["retention"])),
             ("Task success", percent(user["task_success"])),
-            ("Happiness (NPS)", nps(user["happiness"])),
+            ("Happiness (NPS)", _nps_text(user, assumptions.min_survey_responses)),
         ]
 
     buyer_rows = [
