@@ -28,6 +28,7 @@ PAGES = {
     ],
     "Plan": [
         st.Page("views/scenarios.py", title="Scenarios", icon=":material/tune:"),
+        st.Page("views/reviews.py", title="Reviews", icon=":material/event_note:"),
     ],
     "Admin": [
         st.Page("views/data.py", title="Data", icon=":material/database:"),

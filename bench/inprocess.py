@@ -80,6 +80,7 @@ def measure_report(repeats: int, product: str) -> dict[str, object]:
     from valuemodel.core.months import default_period
     from valuemodel.data import db, store
     from valuemodel.data.report import build_report
+    from valuemodel.present.report_json import buyer_json
 
     engine = db.get_engine()
     period = default_period(store.fetch_data_months(engine), dt.datetime.now(dt.UTC).date())
@@ -92,7 +93,8 @@ def measure_report(repeats: int, product: str) -> dict[str, object]:
         cold = median_time(call, repeats, db.reset_engine)
         warm = median_time(call, repeats, lambda: None)
         out[label] = {"cold_s": cold, "warm_s": warm}
-    out["portfolio_figures"] = build_report(db.get_engine(), period, None)["portfolio"]["buyer"]  # type: ignore[index]
+    portfolio = build_report(db.get_engine(), period, None).portfolio
+    out["portfolio_figures"] = buyer_json(portfolio.buyer)
     return out
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from valuemodel.core.months import Period, default_period
+from valuemodel.core.report import Report
 from valuemodel.data import db, store
 from valuemodel.data.report import build_report
 
@@ -67,7 +68,7 @@ def heart_goals(product_id: str | None) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def report(month_from: str, month_to: str, product_id: str | None) -> dict[str, object]:
+def report(month_from: str, month_to: str, product_id: str | None) -> Report:
     return build_report(read_engine(), Period(month_from, month_to), product_id)
 
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import sqlalchemy.exc
 import streamlit as st
 
 from valuemodel.data import db
+
+if TYPE_CHECKING:
+    from dashboard.access import Access
+    from dashboard.frame import Selection
 
 log = logging.getLogger("valuedash")
 
@@ -58,17 +63,19 @@ def tile(
     )
 
 
-def selection() -> object:
+def selection() -> Selection:
     """The frame's selection for this run (set by app.py before the page runs)."""
-    return st.session_state["selection"]
+    chosen: Selection = st.session_state["selection"]
+    return chosen
 
 
-def rights() -> object:
+def rights() -> Access:
     """The viewer's rights for this run (a dashboard.access.Access, set by app.py).
 
     Writing features check `rights().can_edit` and show `rights().reason` when false.
     """
-    return st.session_state["access"]
+    viewer: Access = st.session_state["access"]
+    return viewer
 
 
 def presenting() -> bool:

@@ -11,6 +11,7 @@ from valuemodel.data import store
 from valuemodel.data.importer import MAX_UPLOAD_BYTES, ImportRefused, delete_product
 from valuemodel.present import value
 from valuemodel.present.formats import money, percent
+from valuemodel.present.text import plain
 
 MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // 2**20
 
@@ -100,7 +101,7 @@ if submitted and can_edit:
         st.error(
             "Nothing was saved:\n\n"
             + "\n".join(
-                f"- **{value.ASSUMPTION_LABELS.get(k, k)}**: {value.markdown_text(reason)}"
+                f"- **{value.ASSUMPTION_LABELS.get(k, k)}**: {plain(reason)}"
                 for k, reason in refused.problems.items()
             ),
             icon=":material/error:",
@@ -197,7 +198,7 @@ if st.button(
             status.update(label="Imported", state="complete")
     except imports.UploadRefused as refused:
         st.error(
-            "Nothing was imported: " + " ".join(value.markdown_text(x) for x in refused.lines),
+            "Nothing was imported: " + " ".join(plain(x) for x in refused.lines),
             icon=":material/error:",
         )
     except ImportRefused as refused:

@@ -50,7 +50,10 @@ else:
 kr_table = okr.key_result_table(shown_key_results, objectives, measurements)
 
 report = data.report(selection.period.first, selection.period.last, selection.product_id)
-current = {p["product_id"]: p["user"] for p in report["products"]}  # type: ignore[index,union-attr]
+current = {
+    p.product_id: {**p.user.values(), "happiness_responses": p.user.happiness_responses}
+    for p in report.products
+}
 guardrails = okr.guardrails(
     data.heart_goals(selection.product_id), current, data.assumptions().min_survey_responses
 )

@@ -10,6 +10,7 @@ from dashboard import data, frame, ui
 from valuemodel.core import metrics
 from valuemodel.present import heart, overview, value
 from valuemodel.present.heart_charts import dimension_chart, score_heatmap
+from valuemodel.present.text import plain
 
 selection = ui.selection()
 period = selection.period
@@ -24,7 +25,7 @@ names = dict(zip(catalogue["product_id"], catalogue["name"], strict=True))
 
 report = data.report(period.first, period.last, product_id)
 assumptions = data.assumptions()
-currency = str(report["currency"])
+currency = report.currency
 months_frame = data.product_months(period.first, period.last, product_id)
 if not value.has_data(months_frame):
     st.info(
@@ -38,10 +39,7 @@ if not value.has_data(months_frame):
 buyer = value.buyer_of(report, product_id)
 flows = value.selection_flows(months_frame, assumptions.loaded_hourly_cost)
 subject = "The portfolio" if selection.is_portfolio else selection.product_name
-st.markdown(
-    "#### "
-    + value.markdown_text(value.verdict(subject, buyer, period.first, period.last, currency))
-)
+st.markdown("#### " + plain(value.verdict(subject, buyer, period.first, period.last, currency)))
 st.caption(
     f"{selection.label}. Money in {currency}, realized and risk-adjusted; HEART values are "
     f"those of {period.last}, the period's last month."
@@ -91,10 +89,10 @@ with buyer_side:
 with user_side:
     st.subheader("How users experience it")
     goals = data.heart_goals(product_id)
-    products = report["products"]
+    products = report.products
     if selection.is_portfolio:
-        mean_index, counted = heart.portfolio_index(products)  # type: ignore[arg-type]
-        users = {p["product_id"]: p["user"] for p in products}  # type: ignore[index]
+        mean_index, counted = heart.portfolio_index(products)
+        users = {p.product_id: p.user for p in products}
         gsm = heart.gsm_table(goals, users, names, assumptions.min_survey_responses)
         cols = st.columns(2)
         cols[0].metric(
@@ -114,11 +112,11 @@ with user_side:
             height="stretch",
         )
         st.altair_chart(
-            overview.index_bars(products, f"HEART index by product, {period.last}"),  # type: ignore[arg-type]
+            overview.index_bars(products, f"HEART index by product, {period.last}"),
             width="stretch",
         )
     else:
-        user = products[0]["user"]  # type: ignore[index]
+        user = products[0].user
         own_goals = heart.goals_by_dimension(goals, product_id or "")
         values = metrics.monthly_values(
             months_frame,
@@ -136,13 +134,11 @@ with user_side:
         )
         st.metric(
             "HEART index",
-            heart.format_score(user["heart_index"])
-            if user["heart_index"] is not None
-            else heart.NO_DATA,
+            heart.format_score(user.heart_index) if user.heart_index is not None else heart.NO_DATA,
             help="Mean of the five scores that exist (0-100), each against its goal.",
             border=True,
         )
-        st.caption(overview.heart_takeaway(user["scores"]))
+        st.caption(overview.heart_takeaway(user.scores))
         scores = heart.monthly_scores(values, goals)
         for card in cards:
             target = own_goals.get(card.dimension, {}).get("target")
@@ -158,7 +154,9 @@ with user_side:
                 ),
                 width="stretch",
             )
-        gsm = heart.gsm_table(goals, {product_id: user}, None, assumptions.min_survey_responses)
+        gsm = heart.gsm_table(
+            goals, {products[0].product_id: user}, None, assumptions.min_survey_responses
+        )
         below = heart.backstop_warnings(gsm)
     if below:
         st.warning(
@@ -180,7 +178,7 @@ if selection.is_portfolio:
         width="stretch",
     )
     st.subheader("Value map")
-    points = overview.value_map_data(products, currency)  # type: ignore[arg-type]
+    points = overview.value_map_data(products, currency)
     event = st.altair_chart(
         overview.value_map_chart(points, currency),
         width="stretch",
@@ -191,7 +189,7 @@ if selection.is_portfolio:
     chosen = (event.selection.get("product") or [{}])[0] if event else {}  # type: ignore[union-attr]
     if chosen.get("product_id"):
         frame.open_product(str(chosen["product_id"]))
-    missing = overview.unplaced(products)  # type: ignore[arg-type]
+    missing = overview.unplaced(products)
     if missing:
         st.caption("Not on the map (no HEART index or no cost yet): " + ", ".join(missing) + ".")
 

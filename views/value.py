@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, ui
-from valuemodel.present import value
+from dashboard import data, notes_ui, review_data, ui
+from valuemodel.present import charts, value
 from valuemodel.present.formats import money, percent
+from valuemodel.present.text import plain
 
 selection = ui.selection()
 period = selection.period  # type: ignore[attr-defined]
@@ -47,10 +48,7 @@ previous = (
 )
 
 subject = "The portfolio" if selection.is_portfolio else name  # type: ignore[attr-defined]
-st.markdown(
-    "#### "
-    + value.markdown_text(value.verdict(subject, buyer, period.first, period.last, currency))
-)
+st.markdown("#### " + plain(value.verdict(subject, buyer, period.first, period.last, currency)))
 
 # ---------------------------------------------------------------- headline tiles
 tiles = value.tiles(
@@ -73,7 +71,15 @@ st.caption(value.comparison_note(previous_period.first, previous_period.last, ha
 
 # ---------------------------------------------------------------- over time
 left, right = st.columns([3, 2])
-left.altair_chart(value.cumulative_chart(flows, period.first, buyer, currency), width="stretch")
+note_events = (
+    charts.note_events(review_data.product_notes(period.first, period.last, product_id))
+    if product_id is not None
+    else None
+)
+left.altair_chart(
+    value.cumulative_chart(flows, period.first, buyer, currency, events=note_events),
+    width="stretch",
+)
 right.altair_chart(value.monthly_chart(flows, currency), width="stretch")
 
 # ---------------------------------------------------------------- products or baselines
@@ -256,3 +262,5 @@ st.download_button(
     icon=":material/download:",
     on_click="ignore",
 )
+
+notes_ui.panel("value")

@@ -91,7 +91,7 @@ def test_the_assumptions_form_starts_from_the_stored_values(app_env, demo_engine
 
 def test_saving_a_new_hourly_cost_changes_every_number_at_once(portfolio_app):
     before = build_report(portfolio_app, Period("2025-01", "2025-04"))
-    assert before["portfolio"]["buyer"]["risk_adjusted_savings"] == 492.0
+    assert before.portfolio.buyer.risk_adjusted_savings == 492.0
     at = open_page("views/data.py", **{"from": "2025-01", "to": "2025-04"})
     at.number_input(key="assumption_loaded_hourly_cost").set_value(120.0)
     save_button(at).click().run()
@@ -100,7 +100,7 @@ def test_saving_a_new_hourly_cost_changes_every_number_at_once(portfolio_app):
     assert stored(portfolio_app)["loaded_hourly_cost"] == "120"
     # The report (and so `python -m valuemodel report`) follows: 8.2 risk-adjusted hours x 120.
     after = build_report(portfolio_app, Period("2025-01", "2025-04"))
-    assert after["portfolio"]["buyer"]["risk_adjusted_savings"] == 984.0
+    assert after.portfolio.buyer.risk_adjusted_savings == 984.0
     # So does the Value page, in the same session: its cached reads were invalidated.
     at.switch_page("views/value.py").run()
     tiles = {m.label: m.value for m in at.metric}

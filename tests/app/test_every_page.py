@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import APP
 from valuemodel.data import db
 
-PAGES = ["overview", "home", "value", "okr", "heart", "scenarios", "data"]
+PAGES = ["overview", "home", "value", "okr", "heart", "scenarios", "reviews", "data"]
 
 
 def _run_page(page: str) -> AppTest:

@@ -13,6 +13,7 @@ from tests.conftest import APP
 from tests.sql.csvdata import write_folder
 from tests.sql.test_heart_sql import HEART
 from valuemodel.core.contract import HEART_DIMENSIONS
+from valuemodel.core.report import Report
 from valuemodel.data import db, store
 from valuemodel.data.importer import import_folder
 from valuemodel.data.report import build_report
@@ -38,7 +39,7 @@ def heart_page(product: str | None = None, period: tuple[str, str] | None = None
     return at
 
 
-def report_for(at: AppTest, demo_engine, product: str | None) -> dict[str, object]:
+def report_for(at: AppTest, demo_engine, product: str | None) -> Report:
     selection = at.session_state["selection"]
     return build_report(demo_engine, selection.period, product)
 
@@ -54,29 +55,30 @@ def captions(at: AppTest) -> list[str]:
 def test_product_tiles_equal_the_report_user_object(app_env, demo_engine):
     at = heart_page("ci")
     assert [t.value for t in at.title] == ["HEART"]
-    user = report_for(at, demo_engine, "ci")["products"][0]["user"]
+    user = report_for(at, demo_engine, "ci").products[0].user
     shown = tiles(at)
-    assert shown["HEART index"][0] == f"{user['heart_index']:.0f} / 100"
+    assert shown["HEART index"][0] == f"{user.heart_index:.0f} / 100"
     targets = heart.targets_of(store.fetch_heart_goals(demo_engine, "ci"), "ci")
     for dimension in HEART_DIMENSIONS:
-        score = user["scores"][dimension]
+        score = user.scores[dimension]
         if dimension not in targets:
             expected = heart.NO_GOAL
-        elif dimension == "happiness" and user["happiness"] is not None and score is None:
+        elif dimension == "happiness" and user.happiness is not None and score is None:
             expected = heart.TOO_FEW  # under min_survey_responses: shown, not scored
         elif score is None:
             expected = heart.NO_DATA
         else:
             expected = f"{score:.0f}"
         assert shown[heart.DIMENSION_LABELS[dimension]][0] == expected
-        if user[dimension] is not None:
-            value = heart.format_value(dimension, user[dimension])
+        if user.value(dimension) is not None:
+            value = heart.format_value(dimension, user.value(dimension))
             assert any(c.startswith(value) for c in captions(at)), (dimension, value)
 
 
 def test_product_page_draws_each_dimension_lifecycle_cohorts_tasks_and_nps(app_env):
     at = heart_page("ci")
-    headers = [h.value for h in at.subheader]
+    # one tab per section, so a reader finds a dimension without scrolling the whole page
+    headers = [t.label for t in at.tabs]
     assert headers == [
         "Each dimension against its goal",
         "Adoption and the user lifecycle",
@@ -87,7 +89,7 @@ def test_product_page_draws_each_dimension_lifecycle_cohorts_tasks_and_nps(app_e
     ]
     # 5 dimensions + index, reach, lifecycle, cohorts, durations, NPS
     assert len(at.get("vega_lite_chart")) == 11
-    gsm = at.table[0].value
+    gsm = at.dataframe[-1].value
     assert list(gsm["Dimension"]) == [heart.DIMENSION_LABELS[d] for d in HEART_DIMENSIONS]
     assert set(gsm["Status"]) <= {
         "met", "below goal", "below goal ⚠", "no data", "no goal", heart.TOO_FEW
@@ -110,7 +112,7 @@ def test_a_backstop_below_target_is_warned_about(app_env, demo_engine):
     report = report_for(at, demo_engine, None)
     gsm = heart.gsm_table(
         store.fetch_heart_goals(demo_engine),
-        {p["product_id"]: p["user"] for p in report["products"]},
+        {p.product_id: p.user for p in report.products},
     )
     below = int(gsm["backstop_below"].sum())
     assert tiles(at)["Backstops below target"][0] == str(below)
@@ -121,7 +123,7 @@ def test_a_backstop_below_target_is_warned_about(app_env, demo_engine):
 def test_portfolio_headline_is_the_mean_of_the_products_indexes(app_env, demo_engine):
     at = heart_page()
     report = report_for(at, demo_engine, None)
-    indexes = [p["user"]["heart_index"] for p in report["products"]]
+    indexes = [p.user.heart_index for p in report.products]
     present = [i for i in indexes if i is not None]
     shown = tiles(at)
     assert shown["HEART index, mean of products"][0] == f"{sum(present) / len(present):.0f}"
@@ -134,10 +136,10 @@ def test_portfolio_shows_every_products_scores_side_by_side(app_env, demo_engine
     report = report_for(at, demo_engine, None)
     # heatmap, index by product, one small chart per product, adoption, lifecycle, cohorts
     charts = at.get("vega_lite_chart")
-    assert len(charts) == 2 + len(report["products"]) + 3
+    assert len(charts) == 2 + len(report.products) + 3
     gsm = at.dataframe[-1].value
-    assert len(gsm) == len(report["products"]) * len(HEART_DIMENSIONS)
-    assert set(gsm["Product"]) == {p["name"] for p in report["products"]}
+    assert len(gsm) == len(report.products) * len(HEART_DIMENSIONS)
+    assert set(gsm["Product"]) == {p.name for p in report.products}
 
 
 def test_choosing_another_dimension_redraws_the_small_multiples(app_env):
@@ -151,10 +153,10 @@ def test_choosing_another_dimension_redraws_the_small_multiples(app_env):
 
 def test_a_one_month_period_still_shows_a_trend_against_the_month_before(app_env, demo_engine):
     at = heart_page("ci", period=("2025-06", "2025-06"))
-    user = report_for(at, demo_engine, "ci")["products"][0]["user"]
-    assert user["month"] == "2025-06"
+    user = report_for(at, demo_engine, "ci").products[0].user
+    assert user.month == "2025-06"
     shown = tiles(at)
-    assert shown["HEART index"][0] == f"{user['heart_index']:.0f} / 100"
+    assert shown["HEART index"][0] == f"{user.heart_index:.0f} / 100"
     assert shown["HEART index"][1].endswith("vs 2025-05")
 
 

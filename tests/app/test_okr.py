@@ -124,23 +124,21 @@ def test_one_product_shows_only_its_links_and_agrees_with_the_report(app_env, de
     at = okr_page("ci")
     selection = at.session_state["selection"]
     report = build_report(demo_engine, selection.period, "ci")
-    okr_links = report["products"][0]["okr_links"]
+    okr_links = report.products[0].okr_links
     boxes = link_boxes(graph(at))
     assert len(boxes) == len(okr_links) > 0
     for link in okr_links:
         lines = ladder.link_label(
-            link["metric"], link["evidence"], link["r"], link["lag_months"], link["months"],
-            link["verdict"], link["r_changes"],
+            link.metric, link.evidence, link.r, link.lag_months, link.months,
+            link.verdict, link.r_changes,
         )  # fmt: skip
         assert ladder.link_html(lines) in boxes
     # the co-movement charts lead with the same verdict and r as the report
     titles = chart_titles(at)
     for link in okr_links:
-        if link["r"] is not None:
-            numbers = ladder.numbers_text(
-                link["r"], link["r_changes"], link["months"], link["lag_months"]
-            )
-            label = ladder.VERDICT_LABELS[link["verdict"]]
+        if link.r is not None:
+            numbers = ladder.numbers_text(link.r, link.r_changes, link.months, link.lag_months)
+            label = ladder.VERDICT_LABELS[link.verdict]
             assert any(title.startswith(label) and numbers in title for title in titles)
 
 
@@ -169,7 +167,7 @@ def test_a_backstop_below_target_is_warned_about(app_env, demo_engine):
     at = okr_page()
     selection = at.session_state["selection"]
     report = build_report(demo_engine, selection.period, None)
-    values = {p["product_id"]: p["user"] for p in report["products"]}
+    values = {p.product_id: p.user.values() for p in report.products}
     goals = okr.guardrails(store.fetch_heart_goals(demo_engine, None), values)
     breached = goals[(goals["role"] == "backstop") & goals["below_target"]]
     warnings = [w.value for w in at.warning]

@@ -30,11 +30,11 @@ def test_overview_is_the_default_page_and_shows_both_views_for_a_product(app_env
     assert [t.value for t in at.title] == ["Overview"]
     assert [s.value for s in at.subheader][:2] == ["Value to the buyer", "How users experience it"]
     report = build_report(demo_engine, PERIOD, "ci")
-    buyer, user = report["products"][0]["buyer"], report["products"][0]["user"]
+    buyer, user = report.products[0].buyer, report.products[0].user
     shown = _metrics(at)
-    assert shown["ROI"] == percent(buyer["roi"], 0)
-    assert shown["HEART index"] == score(user["heart_index"])
-    assert money(buyer["net_value"], "USD") in at.markdown[0].value  # the verdict sentence
+    assert shown["ROI"] == percent(buyer.roi, 0)
+    assert shown["HEART index"] == score(user.heart_index)
+    assert money(buyer.net_value, "USD") in at.markdown[0].value  # the verdict sentence
     assert len(at.get("vega_lite_chart")) >= 6  # value chart + five dimensions
 
 
@@ -42,10 +42,10 @@ def test_overview_of_the_portfolio_has_the_value_map_and_the_mean_index(app_env,
     at = _overview()
     assert not at.exception and not at.error
     report = build_report(demo_engine, PERIOD, None)
-    indexes = [p["user"]["heart_index"] for p in report["products"] if p["user"]["heart_index"]]
+    indexes = [p.user.heart_index for p in report.products if p.user.heart_index]
     shown = _metrics(at)
     assert shown["HEART index, mean of products"] == score(sum(indexes) / len(indexes))
-    assert shown["ROI"] == percent(report["portfolio"]["buyer"]["roi"], 0)
+    assert shown["ROI"] == percent(report.portfolio.buyer.roi, 0)
     assert "Value map" in [s.value for s in at.subheader]
 
 

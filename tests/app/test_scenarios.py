@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP
@@ -65,7 +66,8 @@ def test_the_portfolio_gets_a_prompt_to_pick_one_product(app_env) -> None:
     assert [t.value for t in at.title] == ["Scenarios"]
     assert any("one product at a time" in i.value for i in at.info)
     assert at.selectbox(key="scenario_pick").value is None
-    assert not at.metric and not at.error
+    assert not at.error
+    assert "Portfolio plan" in [s.value for s in at.subheader]  # the plan leads the page
 
 
 def test_picking_a_product_on_the_page_selects_it_in_the_frame(app_env) -> None:
@@ -103,9 +105,41 @@ def test_the_cut_switch_models_cutting_the_product(app_env, demo_engine) -> None
     baseline = baseline_of(at, demo_engine)
     at.toggle(key=slider_key(at, "cut")).set_value(True).run()
     assert not at.exception
-    assert npv_tile(at) == expected_npv(baseline, defaults(baseline), cut=True)
+    drivers = controls_ui.drivers_from_controls(baseline, defaults(baseline), cut=True)
+    evaluation = sc.evaluate(baseline, drivers)
+    change = evaluation.scenario.headline.npv - evaluation.reference.headline.npv
+    tile = next(m for m in at.metric if m.label == "NPV change from cutting")
+    shown = money(change, baseline.currency, compact=True)
+    assert tile.value == (shown if change < 0 else f"+{shown}")
     assert any(m.value == "**After the cut**" for m in at.markdown)
     assert at.slider(key=slider_key(at, "fte")).disabled
+
+
+def test_the_cut_case_leads_with_what_it_saves_and_loses_and_its_roi_is_no_win(
+    app_env, demo_engine
+) -> None:
+    at = open_scenarios({"product": PRODUCT})
+    baseline = baseline_of(at, demo_engine)
+    at.toggle(key=slider_key(at, "cut")).set_value(True).run()
+    drivers = controls_ui.drivers_from_controls(baseline, defaults(baseline), cut=True)
+    evaluation = sc.evaluate(baseline, drivers)
+    keep, cut = evaluation.reference.headline, evaluation.scenario.headline
+    labels = [m.label for m in at.metric]
+    assert labels[:2] == ["Cost avoided over 36 months", "Savings given up over 36 months"]
+    avoided = next(m for m in at.metric if m.label.startswith("Cost avoided"))
+    assert avoided.value == money(keep.cost - cut.cost, baseline.currency, compact=True)
+    lost = next(m for m in at.metric if m.label.startswith("Savings given up"))
+    assert lost.value == money(
+        keep.risk_adjusted_savings - cut.risk_adjusted_savings, baseline.currency, compact=True
+    )
+    # the cut's ROI is shown without a green arrow or "pts vs baseline"
+    roi = next(m for m in at.metric if "ROI" in m.label)
+    assert MetricProto.MetricColor.Name(roi.proto.color) == "GRAY"
+    assert MetricProto.MetricDirection.Name(roi.proto.direction) == "NONE"
+    assert "pts vs baseline" not in roi.delta
+    lead = " ".join(m.value for m in at.markdown)
+    assert "avoids" in lead and "gives up" in lead and "funding it as today" in lead
+    assert not any("creates value" in str(c.proto.spec) for c in at.get("arrow_vega_lite_chart"))
 
 
 def test_a_link_reproduces_the_scenario(app_env, demo_engine) -> None:
@@ -164,7 +198,8 @@ def save(at: AppTest, name: str, *, overwrite: bool = False, author: str = "") -
 def test_saving_then_loading_a_scenario_restores_its_sliders(writable) -> None:
     at = open_scenarios({"product": PRODUCT})
     team, adoption = at.slider(key=slider_key(at, "fte")), at.slider(key=slider_key(at, "adoption"))
-    saved_team, saved_adoption = team.value + 2.0, max(0.0, adoption.value - 10.0)
+    # a slider starts at the exact baseline; a moved one sits on its grid (whole percents)
+    saved_team, saved_adoption = team.value + 2.0, float(max(0, round(adoption.value) - 10))
     team.set_value(saved_team).run()
     at.slider(key=slider_key(at, "adoption")).set_value(saved_adoption).run()
     saved_npv = npv_tile(at)
@@ -243,7 +278,7 @@ def test_comparing_saved_scenarios_shows_a_table_and_overlaid_curves(writable) -
         "Growth",
         "Moonshot",
     ]
-    assert "NPV" in table.iloc[:, 0].tolist()
+    assert "NPV (discounted)" in table.iloc[:, 0].tolist()
     charts = at.get("vega_lite_chart")
     assert len(charts) == 4  # projection, tornado, distribution and the comparison
     series = set()

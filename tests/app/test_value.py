@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP
 from valuemodel.core.months import Period
+from valuemodel.core.report import Buyer
 from valuemodel.data import store
 from valuemodel.data.report import build_report
 from valuemodel.present.formats import money, months, number, percent
@@ -52,16 +53,14 @@ def selected_period(at: AppTest) -> Period:
     return at.session_state["selection"].period
 
 
-def expected_tiles(buyer: dict[str, float | None], currency: str) -> dict[str, str]:
+def expected_tiles(buyer: Buyer, currency: str) -> dict[str, str]:
     return {
-        "Risk-adjusted savings": money(buyer["risk_adjusted_savings"], currency),
-        "Cost": money(buyer["cost"], currency),
-        "Net value": money(buyer["net_value"], currency),
-        "ROI": percent(buyer["roi"]),
-        "Payback": "Not yet"
-        if buyer["payback_months"] is None
-        else months(buyer["payback_months"]),
-        "Hours saved": f"{number(buyer['hours_saved'])} h",
+        "Risk-adjusted savings": money(buyer.risk_adjusted_savings, currency),
+        "Cost": money(buyer.cost, currency),
+        "Net value": money(buyer.net_value, currency),
+        "ROI": percent(buyer.roi),
+        "Payback": "Not yet" if buyer.payback_months is None else months(buyer.payback_months),
+        "Hours saved": f"{number(buyer.hours_saved)} h",
     }
 
 
@@ -69,7 +68,7 @@ def test_portfolio_tiles_show_the_same_figures_as_the_report(app_env, demo_engin
     at = open_value()
     assert [t.value for t in at.title] == ["Value"]
     report = build_report(demo_engine, selected_period(at), None)
-    expected = expected_tiles(report["portfolio"]["buyer"], report["currency"])
+    expected = expected_tiles(report.portfolio.buyer, report.currency)
     assert {k: v for k, v in tiles(at).items() if k in expected} == expected
 
 
@@ -79,10 +78,10 @@ def test_one_products_tiles_show_the_same_figures_as_the_report(
 ) -> None:
     at = open_value(product_id)
     report = build_report(demo_engine, selected_period(at), product_id)
-    [product] = report["products"]
-    expected = expected_tiles(product["buyer"], report["currency"])
+    [product] = report.products
+    expected = expected_tiles(product.buyer, report.currency)
     assert {k: v for k, v in tiles(at).items() if k in expected} == expected
-    assert product["name"] in at.markdown[0].value
+    assert product.name in at.markdown[0].value
 
 
 def test_portfolio_ranks_every_product_by_net_value_with_a_link_to_its_view(
@@ -94,10 +93,10 @@ def test_portfolio_ranks_every_product_by_net_value_with_a_link_to_its_view(
     assert "Products ranked by net value" in subheaders
     ranking = at.dataframe[0].value
     report = build_report(demo_engine, period, None)
-    by_net = sorted(report["products"], key=lambda p: (-p["buyer"]["net_value"], p["name"]))
-    assert list(ranking["name"]) == [p["name"] for p in by_net]
+    by_net = sorted(report.products, key=lambda p: (-p.buyer.net_value, p.name))
+    assert list(ranking["name"]) == [p.name for p in by_net]
     assert list(ranking["view"]) == [
-        f"?product={p['product_id']}&from={period.first}&to={period.last}" for p in by_net
+        f"?product={p.product_id}&from={period.first}&to={period.last}" for p in by_net
     ]
 
 
@@ -112,7 +111,7 @@ def test_one_product_shows_its_baselines_and_a_ledger_that_sums_to_the_tile(
     assert sorted(ledger["action"]) == sorted(baselines["action"])
     report = build_report(demo_engine, selected_period(at), "ci")
     total = ledger["risk_adjusted_savings"].sum()
-    assert total == pytest.approx(report["products"][0]["buyer"]["risk_adjusted_savings"], abs=0.01)
+    assert total == pytest.approx(report.products[0].buyer.risk_adjusted_savings, abs=0.01)
 
 
 def test_the_assumptions_ledger_shows_the_global_assumptions(app_env, demo_engine) -> None:
@@ -132,9 +131,9 @@ def test_cash_flow_by_quarter_covers_the_period_and_is_downloadable(app_env, dem
     period = selected_period(at)
     assert quarters["months"].sum() == len(period.months)
     report = build_report(demo_engine, period, None)
-    buyer = report["portfolio"]["buyer"]
-    assert quarters["cost"].sum() == pytest.approx(buyer["cost"], abs=0.01)
-    assert quarters["cumulative_net_value"].iloc[-1] == pytest.approx(buyer["net_value"], abs=0.01)
+    buyer = report.portfolio.buyer
+    assert quarters["cost"].sum() == pytest.approx(buyer.cost, abs=0.01)
+    assert quarters["cumulative_net_value"].iloc[-1] == pytest.approx(buyer.net_value, abs=0.01)
     assert len(at.get("download_button")) == 1
 
 
@@ -200,8 +199,8 @@ def test_a_selection_without_cost_or_usage_says_so_instead_of_showing_zeros(
 def test_the_portfolio_fixture_tiles_match_the_report_in_its_currency(portfolio_app) -> None:
     at = open_value(period=("2025-01", "2025-04"))
     report = build_report(portfolio_app, Period("2025-01", "2025-04"), None)
-    assert report["currency"] == "EUR"
-    expected = expected_tiles(report["portfolio"]["buyer"], "EUR")
+    assert report.currency == "EUR"
+    expected = expected_tiles(report.portfolio.buyer, "EUR")
     assert {k: v for k, v in tiles(at).items() if k in expected} == expected
     # Hand-computed in tests/sql/test_value_sql.py: 492 saved for 360 spent.
     assert expected["Risk-adjusted savings"] == "€492"

@@ -44,17 +44,17 @@ def test_the_brief_is_one_page_with_the_reports_headline_figures(
     assert len(reader.pages) == 1
     text = " ".join(reader.pages[0].extract_text().split())
     report = build_report(demo_engine, PERIOD, product_id)
-    buyer = report["products"][0]["buyer"] if product_id else report["portfolio"]["buyer"]
-    currency = report["currency"]
+    buyer = report.buyer_of(product_id)
+    currency = report.currency
     for figure in (
-        money(buyer["net_value"], currency),
-        money(buyer["cost"], currency),
-        money(buyer["risk_adjusted_savings"], currency),
-        percent(buyer["roi"], 0),
+        money(buyer.net_value, currency),
+        money(buyer.cost, currency),
+        money(buyer.risk_adjusted_savings, currency),
+        percent(buyer.roi, 0),
     ):
         assert figure in text, f"{figure} missing from the brief"
     if product_id:
-        assert percent(report["products"][0]["user"]["adoption"]) in text
+        assert percent(report.products[0].user.adoption) in text
     assert "Top assumptions" in text and "Risk-adjusted savings =" in text
 
 

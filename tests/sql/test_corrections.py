@@ -63,7 +63,7 @@ def test_a_far_future_timestamp_is_refused_and_the_report_still_runs(
         "usage_events.csv:2: occurred_at: '9999-12-31T23:00:00-05:00' is outside 2000-01-01"
     )
     assert snapshot(engine) == before
-    assert build_report(engine, parse_period("2025-01", "2025-02"), None)["products"]
+    assert build_report(engine, parse_period("2025-01", "2025-02"), None).products
 
 
 def test_an_offset_postgresql_refuses_is_a_line_of_the_file_not_unexpected(

@@ -32,6 +32,7 @@ from valuemodel.data import db, store
 from valuemodel.data.importer import import_folder
 from valuemodel.data.report import build_report
 from valuemodel.present import heart
+from valuemodel.present.report_json import report_json
 
 HEART: dict[str, list[str]] = {
     "assumptions.csv": ["min_survey_responses,5"],
@@ -169,7 +170,7 @@ def test_a_local_new_years_eve_already_january_in_utc_counts_in_january(
 
 
 def test_report_user_scores_follow_the_goals_for_the_last_month(heart_engine: Engine) -> None:
-    report = build_report(heart_engine, Period("2024-12", "2025-01"), "ci")
+    report = report_json(build_report(heart_engine, Period("2024-12", "2025-01"), "ci"))
     user = report["products"][0]["user"]
     # January: happiness (Nov..Jan, 5 answers) 0 -> 100 x (0 + 100) / (20 + 100) = 83.3
     # engagement 1.5 -> 100 x 1.5 / 2 = 75; adoption 0.2 -> 100 x 0.2 / 0.5 = 40
@@ -190,7 +191,7 @@ def test_happiness_under_min_survey_responses_has_no_score_and_no_weight(
     heart_engine: Engine,
 ) -> None:
     # March: the quarter Jan..Mar holds 3 answers (NPS 33.3), fewer than 5
-    report = build_report(heart_engine, Period("2025-03", "2025-03"), "ci")
+    report = report_json(build_report(heart_engine, Period("2025-03", "2025-03"), "ci"))
     user = report["products"][0]["user"]
     assert user["happiness"] == pytest.approx(33.3)
     assert user["happiness_responses"] == 3
@@ -199,7 +200,7 @@ def test_happiness_under_min_survey_responses_has_no_score_and_no_weight(
 
 
 def test_the_index_leaves_out_dimensions_without_data_or_goal(heart_engine: Engine) -> None:
-    report = build_report(heart_engine, Period(FIRST, LAST), None)
+    report = report_json(build_report(heart_engine, Period(FIRST, LAST), None))
     users = {p["product_id"]: p["user"] for p in report["products"]}
     # ci in April: adoption 0.2 -> 40; engagement 1.0 -> 50; retention undefined (March is
     # empty); task success 0.5 -> 100 x 0.5 / 0.9 = 55.6; happiness: no response
@@ -217,7 +218,7 @@ def test_the_index_leaves_out_dimensions_without_data_or_goal(heart_engine: Engi
 
 
 def test_monthly_scores_of_the_last_month_equal_the_report(heart_engine: Engine) -> None:
-    report = build_report(heart_engine, Period(FIRST, LAST), None)
+    report = report_json(build_report(heart_engine, Period(FIRST, LAST), None))
     months = store.fetch_product_months(heart_engine, FIRST, LAST)
     scores = heart.monthly_scores(
         metrics.monthly_values(months, 100.0, min_survey_responses=5),
@@ -231,7 +232,7 @@ def test_monthly_scores_of_the_last_month_equal_the_report(heart_engine: Engine)
 
 def test_goal_status_reads_met_below_no_data_and_no_goal(heart_engine: Engine) -> None:
     report = build_report(heart_engine, Period(FIRST, LAST), None)
-    users = {p["product_id"]: p["user"] for p in report["products"]}
+    users = {p.product_id: p.user for p in report.products}
     gsm = heart.gsm_table(store.fetch_heart_goals(heart_engine), users, {"ci": "CI", "hr": "HR"})
     status = {(r.product_id, r.dimension): r.Status for r in gsm.itertuples()}
     assert status[("ci", "adoption")] == "below goal"  # key: no warning sign

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -41,8 +42,15 @@ from tests.conftest import run_cli as cli
 from valuemodel.core.months import Period, ReportError
 from valuemodel.data import store
 from valuemodel.data.report import build_report
+from valuemodel.present.report_json import report_json
 
 JAN_TO_APR = Period("2025-01", "2025-04")
+
+
+def json_report(engine: Engine, period: Period, product_id: str | None = None) -> dict[str, Any]:
+    """The report as `python -m valuemodel report --format json` prints it."""
+    return report_json(build_report(engine, period, product_id))
+
 
 CI_BUYER = {
     "cost": 160.0,
@@ -241,18 +249,18 @@ def product(report: dict[str, object], product_id: str) -> dict[str, object]:
 def test_report_for_the_whole_portfolio_matches_the_hand_computed_figures(
     portfolio_engine: Engine,
 ) -> None:
-    assert_same(build_report(portfolio_engine, JAN_TO_APR), EXPECTED_JAN_TO_APR)
+    assert_same(json_report(portfolio_engine, JAN_TO_APR), EXPECTED_JAN_TO_APR)
 
 
 def test_report_is_plain_json(portfolio_engine: Engine) -> None:
-    report = build_report(portfolio_engine, JAN_TO_APR)
+    report = json_report(portfolio_engine, JAN_TO_APR)
     assert json.loads(json.dumps(report, allow_nan=False)) == report
 
 
 def test_a_local_new_years_eve_already_in_january_utc_counts_in_january(
     portfolio_engine: Engine,
 ) -> None:
-    report = build_report(portfolio_engine, Period("2025-01", "2025-01"))
+    report = json_report(portfolio_engine, Period("2025-01", "2025-01"))
     ci = product(report, "ci")
     # January tasks: u1's build at 2024-12-31T23:30-05:00 (04:30Z) and u2's deploy;
     # hours 2 + 0.5 = 2.5, risk-adjusted 1.4 h x 60 = 84; cost 110; net -26
@@ -298,7 +306,7 @@ def test_a_local_new_years_eve_already_in_january_utc_counts_in_january(
 def test_an_event_late_on_january_31_west_of_utc_counts_in_february(
     portfolio_engine: Engine,
 ) -> None:
-    ci = product(build_report(portfolio_engine, Period("2025-02", "2025-02")), "ci")
+    ci = product(json_report(portfolio_engine, Period("2025-02", "2025-02")), "ci")
     user = ci["user"]
     assert user["active_users"] == 2  # type: ignore[index]  # u3 (01:59Z Feb 1) and u1
     assert user["engagement"] == pytest.approx(1.5)  # type: ignore[index]  # u3 1 day, u1 2 days
@@ -312,7 +320,7 @@ def test_an_event_late_on_january_31_west_of_utc_counts_in_february(
 def test_a_month_without_events_has_zero_adoption_and_the_next_month_undefined_retention(
     portfolio_engine: Engine,
 ) -> None:
-    march = product(build_report(portfolio_engine, Period("2025-01", "2025-03")), "ci")
+    march = product(json_report(portfolio_engine, Period("2025-01", "2025-03")), "ci")
     assert_same(
         march["user"],
         {
@@ -350,7 +358,7 @@ def test_a_month_without_events_has_zero_adoption_and_the_next_month_undefined_r
             "payback_months": 1.2,  # 1 + 26 / 128
         },
     )
-    april = product(build_report(portfolio_engine, JAN_TO_APR), "ci")
+    april = product(json_report(portfolio_engine, JAN_TO_APR), "ci")
     assert april["user"]["retention"] is None  # type: ignore[index]
 
 
@@ -363,7 +371,7 @@ def test_the_survey_written_on_may_first_east_of_utc_counts_in_april(
     assert list(months["responses"]) == [4, 1]
     assert list(months["detractors"]) == [1, 0]
     # May's rolling quarter (Mar..May) holds both: 10, 9, 8, 6 and 10 -> 100 x (3 - 1) / 5
-    may = product(build_report(portfolio_engine, Period("2025-05", "2025-05")), "ci")
+    may = product(json_report(portfolio_engine, Period("2025-05", "2025-05")), "ci")
     assert may["user"]["happiness"] == pytest.approx(40.0)  # type: ignore[index]
     assert may["user"]["happiness_responses"] == 5  # type: ignore[index]
 
@@ -371,7 +379,7 @@ def test_the_survey_written_on_may_first_east_of_utc_counts_in_april(
 def test_one_product_report_has_that_product_and_its_figures_as_portfolio(
     portfolio_engine: Engine,
 ) -> None:
-    report = build_report(portfolio_engine, JAN_TO_APR, "ci")
+    report = json_report(portfolio_engine, JAN_TO_APR, "ci")
     assert [p["product_id"] for p in report["products"]] == ["ci"]  # type: ignore[attr-defined]
     assert_same(report["portfolio"], {"buyer": CI_BUYER})
 
@@ -379,7 +387,7 @@ def test_one_product_report_has_that_product_and_its_figures_as_portfolio(
 def test_link_strength_uses_every_stored_month_not_only_the_period(
     portfolio_engine: Engine,
 ) -> None:
-    hr = product(build_report(portfolio_engine, Period("2025-04", "2025-04"), "hr"), "hr")
+    hr = product(json_report(portfolio_engine, Period("2025-04", "2025-04"), "hr"), "hr")
     assert_same(
         hr["okr_links"],
         EXPECTED_JAN_TO_APR["products"][2]["okr_links"],  # type: ignore[index]
@@ -388,13 +396,13 @@ def test_link_strength_uses_every_stored_month_not_only_the_period(
 
 def test_a_report_for_an_unknown_product_is_refused(portfolio_engine: Engine) -> None:
     with pytest.raises(ReportError):
-        build_report(portfolio_engine, JAN_TO_APR, "nope")
+        json_report(portfolio_engine, JAN_TO_APR, "nope")
 
 
 def test_a_report_on_an_empty_database_has_no_products_and_zero_money(
     shared_engine: Engine,
 ) -> None:
-    report = build_report(shared_engine, JAN_TO_APR)
+    report = json_report(shared_engine, JAN_TO_APR)
     assert_same(
         report,
         {
@@ -410,7 +418,7 @@ def test_a_report_on_an_empty_database_has_no_products_and_zero_money(
 
 
 def test_report_keys_are_exactly_those_of_the_contract(portfolio_engine: Engine) -> None:
-    report = build_report(portfolio_engine, JAN_TO_APR)
+    report = json_report(portfolio_engine, JAN_TO_APR)
     buyer_keys = {
         "cost",
         "hours_saved",
@@ -460,7 +468,7 @@ def test_cli_report_prints_the_same_json_as_build_report(portfolio_engine: Engin
         portfolio_engine, "report", "--from", "2025-01", "--to", "2025-04", "--format", "json"
     )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == build_report(portfolio_engine, JAN_TO_APR)
+    assert json.loads(done.stdout) == json_report(portfolio_engine, JAN_TO_APR)
 
 
 def test_cli_report_with_a_bad_month_exits_1_with_one_line(portfolio_engine: Engine) -> None:

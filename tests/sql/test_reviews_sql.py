@@ -17,6 +17,7 @@ from valuemodel.core.months import Period
 from valuemodel.data import db, plans, reviews
 from valuemodel.data.importer import import_folder
 from valuemodel.data.report import build_report
+from valuemodel.present.report_json import report_json
 
 PERIOD = Period("2025-10", "2025-12")
 
@@ -53,14 +54,14 @@ def test_a_frozen_review_reproduces_its_figures_after_a_later_import(
         author="ana",
         plan_name="Cut HR",
     )
-    before = build_report(review_engine, PERIOD)
+    before = report_json(build_report(review_engine, PERIOD))
     # A correction arrives: more December cost for ci, and a new note.
     later = {
         "costs.csv": ["ci,2025-12,other,12345"],
         "notes.csv": ["ci,2025-12,cost,Ben,Extra licences"],
     }
     import_folder(review_engine, write_folder(tmp_path / "later", later))
-    after = build_report(review_engine, PERIOD)
+    after = report_json(build_report(review_engine, PERIOD))
     assert after != before  # the data did change
 
     frozen = reviews.fetch_review(review_engine, "Q4 review")
@@ -102,7 +103,7 @@ def test_the_review_commands_freeze_list_show_and_diff(cli_on: Engine, capsys) -
     assert [(r["name"], r["product_id"], r["author"]) for r in listed] == [("Dec", "ci", "pm")]
     assert main(["review", "show", "Dec", "--format", "json"]) == 0
     shown = json.loads(capsys.readouterr().out)
-    assert shown == json.loads(json.dumps(build_report(cli_on, PERIOD, "ci")))
+    assert shown == json.loads(json.dumps(report_json(build_report(cli_on, PERIOD, "ci"))))
     assert main(["review", "diff", "Dec", "--format", "json"]) == 0
     diff = json.loads(capsys.readouterr().out)
     assert diff["changes"] == [] and diff["sentences"][0].startswith("Nothing changed")

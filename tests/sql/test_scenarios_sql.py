@@ -19,6 +19,7 @@ from valuemodel.core.months import Period
 from valuemodel.data import db, store
 from valuemodel.data.importer import import_folder
 from valuemodel.data.report import build_report
+from valuemodel.present.report_json import report_json
 
 # Window: 2025-10..2025-12 (month_to 2025-12). September and January lie outside it.
 FOLDER: dict[str, list[str]] = {
@@ -139,7 +140,7 @@ def test_baseline_matches_the_hand_worked_run_rates(scenario_engine) -> None:
 
 def test_baseline_run_rate_is_the_report_of_the_same_three_months(scenario_engine) -> None:
     b = store.fetch_scenario_baseline(scenario_engine, "ci", "2025-12")
-    report = build_report(scenario_engine, Period("2025-10", "2025-12"), "ci")
+    report = report_json(build_report(scenario_engine, Period("2025-10", "2025-12"), "ci"))
     buyer = report["products"][0]["buyer"]
     # 1.1 risk-adjusted hours x 100 = 110; cost 90,000 + 18,000 + 3,000 = 111,000
     assert b.risk_adjusted_savings * 3 == pytest.approx(buyer["risk_adjusted_savings"]) == 110

@@ -35,6 +35,7 @@ from valuemodel.data import queries, store
 from valuemodel.data.importer import import_contents, import_folder
 from valuemodel.data.report import build_report
 from valuemodel.present import value
+from valuemodel.present.report_json import report_json
 
 PROJECT = Path(__file__).resolve().parents[2]
 JAN_TO_APR = Period("2025-01", "2025-04")
@@ -79,7 +80,7 @@ def test_ledger_money_adds_up_to_the_reports_savings(portfolio_engine: Engine) -
     assert list(ledger["gross_savings"]) == pytest.approx([480.0, 90.0, 180.0])
     assert list(ledger["risk_adjusted_savings"]) == pytest.approx([240.0, 72.0, 180.0])
     totals = value.ledger_totals(ledger)
-    portfolio = build_report(portfolio_engine, JAN_TO_APR)["portfolio"]["buyer"]  # type: ignore[index]
+    portfolio = report_json(build_report(portfolio_engine, JAN_TO_APR))["portfolio"]["buyer"]  # type: ignore[index]
     assert totals["hours_saved"] == pytest.approx(portfolio["hours_saved"]) == 12.5
     assert totals["gross_savings"] == pytest.approx(portfolio["gross_savings"]) == 750.0
     assert (
@@ -134,8 +135,8 @@ def test_payback_point_and_cash_flow_of_the_portfolio(portfolio_engine: Engine) 
     months = store.fetch_product_months(portfolio_engine, "2025-01", "2025-04")
     flows = value.selection_flows(months, 60.0)
     figures = value.buyer_figures(months, 60.0)
-    assert figures["payback_months"] == pytest.approx(1 + 76 / 78)
-    marker = value.payback_marker(flows, "2025-01", figures["payback_months"])
+    assert figures.payback_months == pytest.approx(1 + 76 / 78)
+    marker = value.payback_marker(flows, "2025-01", figures.payback_months)
     assert marker is not None
     # Cumulative cost 160 + 76/78 of February's 90 = cumulative savings 84 + 76/78 x 168.
     assert marker.value == pytest.approx(160 + 76 / 78 * 90)
@@ -159,12 +160,12 @@ def test_a_period_before_the_first_month_of_data_has_no_data(portfolio_engine: E
 
 
 def test_page_figures_equal_the_report_for_each_product(portfolio_engine: Engine) -> None:
-    report = build_report(portfolio_engine, JAN_TO_APR)
+    report = report_json(build_report(portfolio_engine, JAN_TO_APR))
     for product in report["products"]:  # type: ignore[attr-defined]
         months = store.fetch_product_months(
             portfolio_engine, "2025-01", "2025-04", product["product_id"]
         )
-        figures = value.buyer_figures(months, 60.0)
+        figures = value.buyer_figures(months, 60.0).as_dict()
         for key, expected in product["buyer"].items():
             if expected is None:
                 assert figures[key] is None, (product["product_id"], key)
@@ -293,10 +294,10 @@ def test_the_report_follows_a_changed_hourly_cost_at_once(
     engine: Engine, portfolio_folder: Path
 ) -> None:
     import_folder(engine, portfolio_folder)
-    at_60 = build_report(engine, JAN_TO_APR)["portfolio"]["buyer"]  # type: ignore[index]
+    at_60 = report_json(build_report(engine, JAN_TO_APR))["portfolio"]["buyer"]  # type: ignore[index]
     assert at_60["risk_adjusted_savings"] == 492.0
     store.save_assumptions(engine, {"loaded_hourly_cost": "120", "currency": "GBP"})
-    report = build_report(engine, JAN_TO_APR)
+    report = report_json(build_report(engine, JAN_TO_APR))
     at_120 = report["portfolio"]["buyer"]  # type: ignore[index]
     # Twice the hourly cost: 12.5 h x 120 = 1,500 gross; 8.2 risk-adjusted h x 120 = 984.
     assert report["currency"] == "GBP"

@@ -4,6 +4,7 @@ NPS confidence and the portfolio grid. No database."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from valuemodel.core import metrics, stats
 from valuemodel.core.contract import HEART_DIMENSIONS
+from valuemodel.core.report import Buyer, ProductReport, User
 from valuemodel.present import heart
 
 GOAL_COLUMNS = ["product_id", "dimension", "role", "goal", "signal", "metric", "target"]
@@ -25,20 +27,32 @@ def goals(*rows: tuple[str, str, str, float]) -> pd.DataFrame:
     )
 
 
-def user(**values: object) -> dict[str, object]:
-    """A report `user` object; scores computed from `targets` when given; happiness from
-    400 responses unless `happiness_responses` says otherwise."""
-    targets = values.pop("targets", {})
-    base: dict[str, object] = dict.fromkeys(HEART_DIMENSIONS)
-    base["happiness_responses"] = 400
+def user(
+    targets: dict[str, float] | None = None,
+    happiness_responses: int = 400,
+    happiness_ci90: tuple[float, float] | None = None,
+    **values: float,
+) -> User:
+    """A report's `User` figures; scores computed from `targets` when given; happiness
+    from 400 responses unless `happiness_responses` says otherwise."""
+    base: dict[str, float | None] = dict.fromkeys(HEART_DIMENSIONS)
     base.update(values)
-    scores = {
-        d: metrics.heart_score(d, base[d], targets.get(d))  # type: ignore[arg-type,union-attr]
-        for d in HEART_DIMENSIONS
-    }
-    base["scores"] = scores
-    base["heart_index"] = metrics.heart_index(scores)
-    return base
+    scores = {d: metrics.heart_score(d, base[d], (targets or {}).get(d)) for d in HEART_DIMENSIONS}
+    return User(
+        month="2025-01",
+        active_users=0,
+        scores=scores,
+        heart_index=metrics.heart_index(scores),
+        happiness_responses=happiness_responses,
+        happiness_ci90=happiness_ci90,
+        **base,
+    )
+
+
+def product(product_id: str, name: str, figures: User) -> ProductReport:
+    """A report entry with `figures` as its user side (buyer figures all zero)."""
+    zero = Buyer(0.0, 0.0, 0.0, 0.0, 0.0, None, 0.0)
+    return ProductReport(product_id=product_id, name=name, buyer=zero, user=figures)
 
 
 # ---------------------------------------------------------------- scoring
@@ -96,8 +110,8 @@ def test_the_index_is_the_mean_of_the_scores_that_exist() -> None:
         retention=0.5,
         targets={"adoption": 0.6, "task_success": 0.9, "engagement": 4.0},
     )
-    assert figures["heart_index"] == pytest.approx(75.0)
-    assert heart.weakest(figures["scores"]) == ("adoption", 50.0)  # type: ignore[arg-type]
+    assert figures.heart_index == pytest.approx(75.0)
+    assert heart.weakest(figures.scores) == ("adoption", 50.0)
 
 
 def test_the_weakest_dimension_is_none_without_scores_and_the_first_on_a_tie() -> None:
@@ -280,7 +294,7 @@ def test_the_minimum_responses_come_from_the_assumption() -> None:
 
 def test_a_thin_nps_is_shown_with_its_n_but_neither_scored_nor_judged() -> None:
     rows = heart.goals_by_dimension(goals(("p", "happiness", "backstop", 50.0)), "p")
-    thin = user(happiness=-20.0, happiness_responses=12, happiness_ci90=[-45.0, 5.0])
+    thin = user(happiness=-20.0, happiness_responses=12, happiness_ci90=(-45.0, 5.0))
     [card] = [c for c in heart.dimension_cards(thin, rows) if c.dimension == "happiness"]
     assert card.headline == heart.TOO_FEW
     assert card.status == heart.TOO_FEW
@@ -295,9 +309,7 @@ def test_a_thin_nps_is_shown_with_its_n_but_neither_scored_nor_judged() -> None:
 
 def test_the_portfolio_grid_says_too_few_for_a_thin_nps() -> None:
     goal_rows = goals(("a", "happiness", "key", 0.0))
-    products = [
-        {"product_id": "a", "name": "A", "user": user(happiness=10.0, happiness_responses=4)}
-    ]
+    products = [product("a", "A", user(happiness=10.0, happiness_responses=4))]
     grid = heart.portfolio_grid(products, goal_rows)
     cell = grid[grid["dimension"] == "happiness"].iloc[0]
     assert cell["text"] == "too few (n=4)"
@@ -311,10 +323,7 @@ def test_the_portfolio_grid_names_gaps_and_marks_thin_surveys() -> None:
         ("b", "retention", "key", 0.8),
     )
     a_user = user(adoption=0.25, happiness=0.0, targets={"adoption": 0.5, "happiness": 0.0})
-    products = [
-        {"product_id": "a", "name": "A", "user": a_user},
-        {"product_id": "b", "name": "B", "user": user(targets={"retention": 0.8})},
-    ]
+    products = [product("a", "A", a_user), product("b", "B", user(targets={"retention": 0.8}))]
     grid = heart.portfolio_grid(products, goal_rows, responses={"a": 40, "b": 0})
     text = {(r.product_id, r.dimension): r.text for r in grid.itertuples()}
     assert text[("a", "adoption")] == "50"  # 0.25 / 0.5
@@ -338,7 +347,9 @@ def test_the_portfolio_grid_names_gaps_and_marks_thin_surveys() -> None:
 def test_the_portfolio_index_is_the_mean_of_the_indexes_that_exist(
     indexes: list[float | None],
 ) -> None:
-    products = [{"product_id": str(i), "user": {"heart_index": x}} for i, x in enumerate(indexes)]
+    products = [
+        product(str(i), str(i), replace(user(), heart_index=x)) for i, x in enumerate(indexes)
+    ]
     mean, count = heart.portfolio_index(products)
     present = [x for x in indexes if x is not None]
     assert count == len(present)

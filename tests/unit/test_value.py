@@ -11,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from valuemodel.core import csvcheck, finance
+from valuemodel.core.months import Period
+from valuemodel.core.report import Buyer, Portfolio, ProductReport, Report, User
 from valuemodel.present import value
 
 # ---------------------------------------------------------------- helpers
@@ -43,16 +45,16 @@ def buyer(
     *,
     roi: float | None = None,
     hours: float = 10.0,
-) -> dict[str, float | None]:
-    return {
-        "cost": cost,
-        "hours_saved": hours,
-        "gross_savings": 2 * savings,
-        "risk_adjusted_savings": savings,
-        "net_value": savings - cost,
-        "roi": roi if roi is not None else ((savings - cost) / cost if cost else None),
-        "payback_months": payback,
-    }
+) -> Buyer:
+    return Buyer(
+        cost=cost,
+        hours_saved=hours,
+        gross_savings=2 * savings,
+        risk_adjusted_savings=savings,
+        net_value=savings - cost,
+        roi=roi if roi is not None else ((savings - cost) / cost if cost else None),
+        payback_months=payback,
+    )
 
 
 # ---------------------------------------------------------------- payback, gap, months
@@ -269,15 +271,17 @@ def test_tile_help_texts_keep_dollar_signs_literal() -> None:
 # ---------------------------------------------------------------- products, ledger
 
 
-def report_of(products: list[tuple[str, str, dict[str, float | None]]]) -> dict[str, object]:
-    return {
-        "period": {"from": "2025-01", "to": "2025-12"},
-        "currency": "USD",
-        "products": [
-            {"product_id": pid, "name": name, "buyer": figures} for pid, name, figures in products
-        ],
-        "portfolio": {"buyer": buyer(0, 0, 0.0)},
-    }
+def report_of(products: list[tuple[str, str, Buyer]]) -> Report:
+    nobody = User("2025-12", 0, None, None, None, None, None, {}, None)
+    return Report(
+        period=Period("2025-01", "2025-12"),
+        currency="USD",
+        products=tuple(
+            ProductReport(product_id=pid, name=name, buyer=figures, user=nobody)
+            for pid, name, figures in products
+        ),
+        portfolio=Portfolio(buyer=buyer(0, 0, 0.0)),
+    )
 
 
 def test_products_are_ranked_by_net_value_with_a_plain_payback_status() -> None:
@@ -303,8 +307,8 @@ def test_products_are_ranked_by_net_value_with_a_plain_payback_status() -> None:
 
 def test_buyer_of_picks_the_product_or_the_portfolio() -> None:
     report = report_of([("a", "Alpha", buyer(100, 50, None))])
-    assert value.buyer_of(report, "a")["cost"] == 100
-    assert value.buyer_of(report, None)["cost"] == 0
+    assert value.buyer_of(report, "a").cost == 100
+    assert value.buyer_of(report, None).cost == 0
 
 
 def test_a_product_link_keeps_the_period_in_the_frames_url_form() -> None:

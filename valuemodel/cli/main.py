@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import sys
 import tempfile
@@ -18,10 +17,12 @@ from pathlib import Path
 import sqlalchemy.exc
 
 from valuemodel.core.months import ReportError, default_period, parse_period
+from valuemodel.core.report import Buyer, Report, User
 from valuemodel.data import assemble, db
 from valuemodel.data.importer import ImportRefused, delete_product, import_folder, refresh_all
 from valuemodel.data.report import build_report
 from valuemodel.data.schema import ensure_schema, latest_version
+from valuemodel.present import report_json
 from valuemodel.present.formats import money, months, nps, number, percent
 
 
@@ -127,7 +128,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         period = parse_period(args.month_from or default.first, args.month_to or default.last)
     report = build_report(engine, period, args.product)
     if args.format == "json":
-        print(json.dumps(report, indent=2))
+        print(report_json.dumps(report))
     else:
         print(render_text(report))
     return 0
@@ -154,33 +155,35 @@ def cmd_brief(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_text(report: dict) -> str:  # type: ignore[type-arg]
+def render_text(report: Report) -> str:
     """The report as a readable table."""
-    currency = report["currency"]
-    period = report["period"]
+    currency = report.currency
+    period = report.period
     header = (
         f"{'Product':<22} {'Cost':>13} {'Risk-adj. savings':>18} {'Net value':>13} "
         f"{'ROI':>8} {'Payback':>12} {'Adoption':>9} {'Retention':>9} {'Success':>8} "
         f"{'NPS':>5} {'HEART':>6}"
     )
-    lines = [f"Value report {period['from']} to {period['to']} ({currency})", "", header]
+    lines = [f"Value report {period.first} to {period.last} ({currency})", "", header]
     lines.append("-" * len(header))
 
-    def row(name: str, buyer: dict, user: dict | None) -> str:  # type: ignore[type-arg]
-        u = user or {}
+    def row(name: str, buyer: Buyer, user: User | None) -> str:
         return (
-            f"{name[:22]:<22} {money(buyer['cost'], currency):>13} "
-            f"{money(buyer['risk_adjusted_savings'], currency):>18} "
-            f"{money(buyer['net_value'], currency):>13} {percent(buyer['roi'], 0):>8} "
-            f"{months(buyer['payback_months']):>12} {percent(u.get('adoption'), 0):>9} "
-            f"{percent(u.get('retention'), 0):>9} {percent(u.get('task_success'), 0):>8} "
-            f"{nps(u.get('happiness')):>5} {number(u.get('heart_index')):>6}"
+            f"{name[:22]:<22} {money(buyer.cost, currency):>13} "
+            f"{money(buyer.risk_adjusted_savings, currency):>18} "
+            f"{money(buyer.net_value, currency):>13} {percent(buyer.roi, 0):>8} "
+            f"{months(buyer.payback_months):>12} "
+            f"{percent(user.adoption if user else None, 0):>9} "
+            f"{percent(user.retention if user else None, 0):>9} "
+            f"{percent(user.task_success if user else None, 0):>8} "
+            f"{nps(user.happiness if user else None):>5} "
+            f"{number(user.heart_index if user else None):>6}"
         )
 
-    for product in report["products"]:
-        lines.append(row(product["name"], product["buyer"], product["user"]))
+    for product in report.products:
+        lines.append(row(product.name, product.buyer, product.user))
     lines.append("-" * len(header))
-    lines.append(row("Portfolio", report["portfolio"]["buyer"], None))
+    lines.append(row("Portfolio", report.portfolio.buyer, None))
     lines.append("")
     lines.append(
         "Savings are risk-adjusted (hours saved x loaded hourly cost x confidence); "

@@ -38,8 +38,9 @@ def freeze(
     from valuemodel.data import assemble, plans
     from valuemodel.data.report import build_report
     from valuemodel.present import brief
+    from valuemodel.present.report_json import report_json
 
-    report = build_report(engine, period, product_id)
+    report = report_json(build_report(engine, period, product_id))
     snapshot = reviews.current_snapshot(engine, period, product_id, report)
     plan_json: dict[str, Any] | None = None
     if plan_name:
@@ -75,8 +76,9 @@ def freeze(
 def changes_since(engine: Engine, frozen: reviews.FrozenReview) -> list[core_review.Change]:
     """Today's figures for the review's own selection and period against the review."""
     from valuemodel.data.report import build_report
+    from valuemodel.present.report_json import report_json
 
-    report = build_report(engine, frozen.period, frozen.product_id)
+    report = report_json(build_report(engine, frozen.period, frozen.product_id))
     today = reviews.current_snapshot(engine, frozen.period, frozen.product_id, report)
     return core_review.what_changed(frozen.snapshot.for_diff(), today.for_diff())
 
@@ -209,9 +211,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(frozen.report_text)
     else:
         from valuemodel.cli.main import render_text
+        from valuemodel.present.report_json import report_from_json
 
         print(f"Review {frozen.name!r}, frozen {when(frozen)}")
-        print(render_text(frozen.snapshot.report))
+        print(render_text(report_from_json(frozen.snapshot.report)))
     return 0
 
 

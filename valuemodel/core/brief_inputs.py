@@ -10,15 +10,16 @@ import pandas as pd
 
 from valuemodel.core.contract import Assumptions
 from valuemodel.core.months import Period
+from valuemodel.core.report import Report
 
 
 @dataclass(frozen=True)
 class BriefInputs:
-    """What the brief reads: the report (as JSON-ready dict), the assumptions, the products,
+    """What the brief reads: the typed report, the assumptions, the products,
     the product-month rows and baseline ledger rows of the period, the last import and the
     span of months holding usage events."""
 
-    report: dict[str, Any]
+    report: Report
     period: Period
     product_id: str | None
     assumptions: Assumptions

@@ -11,6 +11,7 @@ tasks_done, hours_saved, risk_adjusted_hours, cost.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 import pandas as pd
@@ -22,7 +23,7 @@ SCORE_FLOORS = {"happiness": -100.0}
 
 
 @dataclass(frozen=True)
-class BuyerFigures:
+class Buyer:
     """Realized money figures of a period (undiscounted), in the configured currency.
 
     hours_saved in hours; roi a fraction (None when cost is 0); payback_months in months
@@ -42,7 +43,7 @@ class BuyerFigures:
 
 
 @dataclass(frozen=True)
-class UserFigures:
+class User:
     """HEART values of one month: adoption, retention, task_success are fractions,
     engagement is active days per active user, happiness is an NPS (-100..100) of the
     rolling quarter ending with the month. None means undefined (no data). Scores are
@@ -58,7 +59,7 @@ class UserFigures:
     retention: float | None
     task_success: float | None
     happiness: float | None
-    scores: dict[str, float | None]
+    scores: Mapping[str, float | None]
     heart_index: float | None
     happiness_responses: int = 0
     happiness_ci90: stats.Interval | None = None
@@ -67,7 +68,12 @@ class UserFigures:
     happiness_scored: bool = False
 
     def value(self, dimension: str) -> float | None:
-        return getattr(self, dimension)
+        """The value of one HEART dimension (see HEART_DIMENSIONS)."""
+        return getattr(self, dimension)  # type: ignore[no-any-return]
+
+    def values(self) -> dict[str, float | None]:
+        """The five HEART values by dimension, in HEART order."""
+        return {d: self.value(d) for d in HEART_DIMENSIONS}
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -131,12 +137,12 @@ def monthly_flows(values: pd.DataFrame) -> pd.DataFrame:
     return flows
 
 
-def buyer_figures(flows: pd.DataFrame) -> BuyerFigures:
+def buyer_figures(flows: pd.DataFrame) -> Buyer:
     """Period totals, ROI and payback from monthly flows (see monthly_flows)."""
     cost = float(flows["cost"].sum())
     risk_adjusted = float(flows["risk_adjusted_savings"].sum())
     net = risk_adjusted - cost
-    return BuyerFigures(
+    return Buyer(
         cost=cost,
         hours_saved=float(flows["hours_saved"].sum()),
         gross_savings=float(flows["gross_savings"].sum()),
@@ -179,7 +185,7 @@ def _interval(month_row: pd.Series, name: str) -> stats.Interval | None:
     return None if low is None or high is None else (low, high)
 
 
-def user_figures(month_row: pd.Series, targets: dict[str, float]) -> UserFigures:
+def user_figures(month_row: pd.Series, targets: dict[str, float]) -> User:
     """HEART values, scores and index for one product-month row of `monthly_values`.
 
     Happiness from fewer than min_survey_responses responses (happiness_scored False)
@@ -193,7 +199,7 @@ def user_figures(month_row: pd.Series, targets: dict[str, float]) -> UserFigures
         for d in HEART_DIMENSIONS
     }
     month = pd.Timestamp(month_row["month"]).strftime("%Y-%m")
-    return UserFigures(
+    return User(
         month=month,
         active_users=int(month_row["active_users"]),
         scores=scores,
@@ -220,8 +226,8 @@ def none_if_nan(value: float | None) -> float | None:
 
 
 __all__ = [
-    "BuyerFigures",
-    "UserFigures",
+    "Buyer",
+    "User",
     "buyer_figures",
     "enough_responses",
     "heart_index",

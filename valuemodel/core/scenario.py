@@ -24,6 +24,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from valuemodel.core import drivers as drivers_registry
 from valuemodel.core import finance
 
 BASELINE_MONTHS = 3
@@ -231,46 +232,14 @@ class DriverInfo:
     unit: str
 
 
+# Derived from the one registry (valuemodel.core.drivers); never written out here.
 DRIVERS: dict[str, DriverInfo] = {
-    "team_fte": DriverInfo("Team size", "fte"),
-    "cost_per_fte": DriverInfo("Cost per engineer", "money"),
-    "infrastructure_spend": DriverInfo("Infrastructure and licences", "money"),
-    "other_spend": DriverInfo("Other costs", "money"),
-    "adoption_target": DriverInfo("Adoption target", "fraction"),
-    "ramp_months": DriverInfo("Months to reach the targets", "months"),
-    "tasks_per_user": DriverInfo("Tasks per active user", "tasks"),
-    "minutes_saved": DriverInfo("Minutes saved per task", "minutes"),
-    "success_rate": DriverInfo("Task success rate", "fraction"),
-    "loaded_hourly_cost": DriverInfo("Loaded hourly cost", "money"),
-    "confidence": DriverInfo("Confidence in the savings", "fraction"),
-    "cost_risk": DriverInfo("Cost risk", "fraction"),
-    "discount_rate": DriverInfo("Discount rate (annual)", "fraction"),
-    "horizon_months": DriverInfo("Horizon", "months"),
-    "churn": DriverInfo("Monthly churn after a cut", "fraction"),
-    "maintenance_share": DriverInfo("Maintenance kept after a cut", "fraction"),
-    "wind_down_months": DriverInfo("Wind-down after a cut", "months"),
-    "cut": DriverInfo("Cut it", "flag"),
+    s.name: DriverInfo(s.label, s.unit) for s in drivers_registry.SPECS
 }
-INT_DRIVERS = ("horizon_months", "wind_down_months")
+INT_DRIVERS = tuple(s.name for s in drivers_registry.SPECS if s.integer)
 # (minimum, maximum) of each numeric driver; None = no upper bound.
 LIMITS: dict[str, tuple[float, float | None]] = {
-    "team_fte": (0.0, 1000.0),
-    "cost_per_fte": (0.0, None),
-    "infrastructure_spend": (0.0, None),
-    "other_spend": (0.0, None),
-    "adoption_target": (0.0, 1.0),
-    "ramp_months": (0.0, 120.0),
-    "tasks_per_user": (0.0, None),
-    "minutes_saved": (0.0, 1440.0),
-    "success_rate": (0.0, 1.0),
-    "loaded_hourly_cost": (0.0, None),
-    "confidence": (0.0, 1.0),
-    "cost_risk": (0.0, 2.0),
-    "discount_rate": (0.0, 1.0),
-    "horizon_months": (1.0, 120.0),
-    "churn": (0.0, 1.0),
-    "maintenance_share": (0.0, 1.0),
-    "wind_down_months": (0.0, 120.0),
+    s.name: s.limits for s in drivers_registry.SPECS if s.limits is not None
 }
 
 
@@ -398,47 +367,10 @@ def clean_label(text: str, what: str, maximum: int, *, required: bool = True) ->
 # ------------------------------------------------------------------ ranges
 
 
-@dataclass(frozen=True)
-class Range:
-    """How far a driver may be off: low and high around the chosen (likely) value.
-
-    kind 'relative' multiplies the value (0.8 = 20 % lower); 'absolute' adds to it.
-    `sampled` drivers are drawn from a triangular distribution for the bands; every
-    range feeds the tornado.
-    """
-
-    driver: str
-    low: float
-    high: float
-    kind: str = "relative"
-    sampled: bool = True
-
-
-RANGES: tuple[Range, ...] = (
-    Range("adoption_target", 0.85, 1.10),
-    Range("ramp_months", 0.75, 1.50),
-    Range("tasks_per_user", 0.85, 1.15),
-    Range("minutes_saved", 0.70, 1.20),
-    Range("success_rate", 0.97, 1.02),
-    Range("cost_per_fte", 0.95, 1.10),
-    Range("infrastructure_spend", 0.90, 1.25),
-    Range("churn", 0.75, 1.50),
-    Range("loaded_hourly_cost", 0.90, 1.10, sampled=False),
-    Range("confidence", -0.10, 0.10, kind="absolute", sampled=False),
-    Range("discount_rate", -0.03, 0.03, kind="absolute", sampled=False),
-    Range("cost_risk", 0.0, 0.10, kind="absolute", sampled=False),
-)
+Range = drivers_registry.Range
+RANGES: tuple[Range, ...] = tuple(s.range for s in drivers_registry.SPECS if s.range is not None)
 _RANGE = {r.driver: r for r in RANGES}
 _NUMERIC = tuple(name for name in LIMITS)
-
-
-def range_values(
-    drivers: Drivers, driver: str, baseline: Baseline | None = None
-) -> tuple[float, float]:
-    """The low and high value of `driver` across its range (clamped to its limits)."""
-    spec = _RANGE[driver]
-    values = _values(drivers, {driver: np.array([spec.low, spec.high])}, 2, baseline)
-    return float(values[driver][0, 0]), float(values[driver][1, 0])
 
 
 # ------------------------------------------------------------------ the core

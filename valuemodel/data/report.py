@@ -1,7 +1,10 @@
-"""The report of DESIGN section 5: buyer and user figures per product, plus the portfolio.
+"""The report of DESIGN section 5, built in one descent: fetch, then compose in the core.
 
-`build_report` reads monthly aggregates through `store` and computes with the pure
-modules; the pages show the same numbers because they call the same functions.
+`fetch_report_inputs` runs every query a report needs (products, assumptions, the
+period's product-months, HEART goals, OKR links with their measurements and history);
+`valuemodel.core.report.compose` turns them into a typed `Report`; the JSON is made by
+`valuemodel.present.report_json`. The pages show the same numbers because they read the
+same `Report`.
 """
 
 from __future__ import annotations
@@ -9,174 +12,72 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from valuemodel.core import metrics, okr
-from valuemodel.core.contract import HEART_DIMENSIONS
+from valuemodel.core import report as model
 from valuemodel.core.months import Period, ReportError
 from valuemodel.data import store
 
 
-def link_history(engine: Engine, product_id: str | None) -> pd.DataFrame:
-    """`metrics.monthly_values` of each product over its own active span: every month from
-    its first to its last month holding a usage event, over all stored data (the series
-    behind every link's r). One query over the union of the spans."""
+def fetch_link_inputs(engine: Engine, product_id: str | None) -> model.LinkInputs:
+    """The links of the selection, their key results' measurements and every linked
+    product's `product_months` over its active span (one query over the union of the
+    spans). Measurements and history are skipped when there is no link."""
+    links = store.fetch_links(engine, product_id)
+    empty = pd.DataFrame(columns=["product_id", "month"])
+    if links.empty:
+        return model.LinkInputs(links, pd.DataFrame(columns=["kr_id", "month", "value"]), empty, {})
+    measurements = store.fetch_link_measurements(engine, product_id)
     spans = store.fetch_active_spans(engine, product_id)
+    history = empty
+    if spans:
+        first = min(span[0] for span in spans.values())
+        last = max(span[1] for span in spans.values())
+        history = store.fetch_product_months(engine, first, last, product_id)
+    return model.LinkInputs(links, measurements, history, spans)
+
+
+def link_history(engine: Engine, product_id: str | None) -> pd.DataFrame:
+    """`core.report.link_history` of the selection: the series behind every link's r."""
+    spans = store.fetch_active_spans(engine, product_id)
+    assumptions = store.fetch_assumptions(engine)
     if not spans:
-        return pd.DataFrame(columns=["product_id", "month"])
+        return model.link_history(pd.DataFrame(), spans, assumptions)
     first = min(span[0] for span in spans.values())
     last = max(span[1] for span in spans.values())
     months = store.fetch_product_months(engine, first, last, product_id)
-    assumptions = store.fetch_assumptions(engine)
-    values = metrics.monthly_values(
-        months,
-        assumptions.loaded_hourly_cost,
-        min_survey_responses=assumptions.min_survey_responses,
-    )
-    in_span = pd.Series(False, index=values.index)
-    for pid, (own_first, own_last) in spans.items():
-        in_span |= (
-            (values["product_id"] == pid)
-            & (values["month"] >= pd.Timestamp(f"{own_first}-01"))
-            & (values["month"] <= pd.Timestamp(f"{own_last}-01"))
-        )
-    return values[in_span].reset_index(drop=True)
-
-
-LINK_COLUMNS = (
-    "r", "lag_months", "months", "ci90", "r_changes", "months_changes", "ci90_changes",
-    "verdict",
-)  # fmt: skip
+    return model.link_history(months, spans, assumptions)
 
 
 def link_strengths(engine: Engine, product_id: str | None) -> pd.DataFrame:
-    """Every link of the selection with r, lag_months and months, and (second round)
-    ci90, r_changes, months_changes, ci90_changes and verdict (DESIGN section 4).
+    """Every link of the selection with its strength (`core.report.link_strengths`).
 
-    The product metric's series spans every month from the product's first to its last
-    month holding any usage event, over all stored data (not only the report period).
     Columns: product_id, metric, kr_id, evidence, note, kr_title, objective_id, then
-    LINK_COLUMNS (intervals are (low, high) tuples or None).
+    LINK_COLUMNS (r, lag_months, months, ci90, r_changes, months_changes, ci90_changes,
+    verdict; intervals are (low, high) tuples or None).
     """
-    links = store.fetch_links(engine, product_id)
-    if links.empty:
-        return links.assign(**{column: [] for column in LINK_COLUMNS})
-    measurements = store.fetch_link_measurements(engine, product_id)
-    history = link_history(engine, product_id)
-    products = set(history["product_id"])
-    results = []
-    for link in links.itertuples():
-        strength = okr.NOT_ENOUGH
-        if link.product_id in products:
-            kr = measurements[measurements["kr_id"] == link.kr_id]
-            strength = okr.link_strength(
-                okr.metric_series(history, link.product_id, link.metric),
-                pd.Series(kr["value"].to_numpy(dtype=float), index=kr["month"]),
-            )
-        results.append(tuple(getattr(strength, column) for column in LINK_COLUMNS))
-    strengths = pd.DataFrame(results, columns=list(LINK_COLUMNS), dtype=object)
-    return pd.concat([links.reset_index(drop=True), strengths], axis=1)
+    return model.link_strengths(
+        fetch_link_inputs(engine, product_id), store.fetch_assumptions(engine)
+    )
 
 
-def build_report(
+def fetch_report_inputs(
     engine: Engine, period: Period, product_id: str | None = None
-) -> dict[str, object]:
-    """The report object of DESIGN section 5 for `period` and one product or all."""
+) -> model.ReportInputs:
+    """Everything the report of `period` needs, for one product or all (None).
+
+    ReportError for an unknown product (before any other query)."""
     products = store.fetch_products(engine, product_id)
     if product_id is not None and products.empty:
         raise ReportError(f"unknown product {product_id!r}; `report` without --product lists all")
-    assumptions = store.fetch_assumptions(engine)
-    months = store.fetch_product_months(engine, period.first, period.last, product_id)
-    values = metrics.monthly_values(
-        months,
-        assumptions.loaded_hourly_cost,
-        min_survey_responses=assumptions.min_survey_responses,
+    return model.ReportInputs(
+        period=period,
+        assumptions=store.fetch_assumptions(engine),
+        products=products,
+        months=store.fetch_product_months(engine, period.first, period.last, product_id),
+        goals=store.fetch_heart_goals(engine, product_id),
+        link_inputs=fetch_link_inputs(engine, product_id),
     )
-    goals = store.fetch_heart_goals(engine, product_id)
-    links = link_strengths(engine, product_id)
-
-    product_reports = []
-    for product in products.sort_values("product_id").itertuples():
-        own = values[values["product_id"] == product.product_id]
-        targets = {
-            row.dimension: float(row.target)
-            for row in goals[goals["product_id"] == product.product_id].itertuples()
-        }
-        buyer = metrics.buyer_figures(metrics.monthly_flows(own))
-        user = metrics.user_figures(own.iloc[-1], targets)
-        own_links = links[links["product_id"] == product.product_id] if not links.empty else links
-        product_reports.append(
-            {
-                "product_id": product.product_id,
-                "name": product.name,
-                "buyer": _json_buyer(buyer),
-                "user": _json_user(user),
-                "okr_links": [
-                    {
-                        "kr_id": link.kr_id,
-                        "metric": link.metric,
-                        "evidence": link.evidence,
-                        "r": None if link.r is None else round(float(link.r), 4),
-                        "lag_months": None if link.lag_months is None else int(link.lag_months),
-                        "months": None if link.months is None else int(link.months),
-                        "ci90": _json_interval(link.ci90, 4),
-                        "r_changes": None
-                        if link.r_changes is None
-                        else round(float(link.r_changes), 4),
-                        "months_changes": None
-                        if link.months_changes is None
-                        else int(link.months_changes),
-                        "ci90_changes": _json_interval(link.ci90_changes, 4),
-                        "verdict": link.verdict,
-                    }
-                    for link in own_links.itertuples()
-                ],
-            }
-        )
-    portfolio = metrics.buyer_figures(metrics.monthly_flows(values))
-    return {
-        "period": {"from": period.first, "to": period.last},
-        "currency": assumptions.currency,
-        "products": product_reports,
-        "portfolio": {"buyer": _json_buyer(portfolio)},
-    }
 
 
-def _round(value: float | None, digits: int) -> float | None:
-    value = metrics.none_if_nan(value)
-    return None if value is None else round(value, digits)
-
-
-def _json_interval(interval: object, digits: int) -> list[float] | None:
-    if not isinstance(interval, tuple | list) or len(interval) != 2:
-        return None
-    low, high = (_round(float(v), digits) for v in interval)
-    return None if low is None or high is None else [low, high]
-
-
-def _json_buyer(buyer: metrics.BuyerFigures) -> dict[str, float | None]:
-    return {
-        "cost": _round(buyer.cost, 2),
-        "hours_saved": _round(buyer.hours_saved, 2),
-        "gross_savings": _round(buyer.gross_savings, 2),
-        "risk_adjusted_savings": _round(buyer.risk_adjusted_savings, 2),
-        "net_value": _round(buyer.net_value, 2),
-        "roi": _round(buyer.roi, 4),
-        "payback_months": _round(buyer.payback_months, 2),
-    }
-
-
-def _json_user(user: metrics.UserFigures) -> dict[str, object]:
-    return {
-        "month": user.month,
-        "active_users": user.active_users,
-        "adoption": _round(user.adoption, 4),
-        "engagement": _round(user.engagement, 2),
-        "retention": _round(user.retention, 4),
-        "task_success": _round(user.task_success, 4),
-        "happiness": _round(user.happiness, 1),
-        "happiness_responses": user.happiness_responses,
-        "happiness_ci90": _json_interval(user.happiness_ci90, 1),
-        "retention_ci90": _json_interval(user.retention_ci90, 4),
-        "task_success_ci90": _json_interval(user.task_success_ci90, 4),
-        "scores": {d: _round(user.scores[d], 1) for d in HEART_DIMENSIONS},
-        "heart_index": _round(user.heart_index, 1),
-    }
+def build_report(engine: Engine, period: Period, product_id: str | None = None) -> model.Report:
+    """The typed report of DESIGN section 5 for `period` and one product or all (None)."""
+    return model.compose(fetch_report_inputs(engine, period, product_id))

@@ -17,17 +17,12 @@ import pandas as pd
 
 from valuemodel.core.brief_inputs import BriefInputs
 from valuemodel.core.contract import HEART_DIMENSIONS
-from valuemodel.present import charts, value
+from valuemodel.core.report import User
+from valuemodel.present import charts, heart, labels, value
 from valuemodel.present.formats import MISSING, money, months, nps, number, percent, score
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-DIMENSION_NAMES = {
-    "happiness": "Happiness",
-    "engagement": "Engagement",
-    "adoption": "Adoption",
-    "retention": "Retention",
-    "task_success": "Task success",
-}
+DIMENSION_NAMES = labels.DIMENSIONS
 FOOTNOTES = (
     "Risk-adjusted savings = tasks done x minutes saved / 60 x loaded hourly cost x confidence, "
     "summed over task baselines; tasks done are events of a baseline's action whose outcome "
@@ -89,16 +84,15 @@ def heart_scores_chart(scores: dict[str, float | None], title: str) -> alt.TopLe
     return charts.style(alt.layer(bars, labels, goal).properties(title=title), height=170)
 
 
-def _nps_text(user: dict[str, object], minimum: int) -> str:
-    """'+42 (n=388; 90%: +35 to +49)', or with too few answers '+10 (n=12): too few
-    responses to score'; an em dash without a value."""
-    value = user.get("happiness")
-    if value is None:
+def _nps_text(user: User, minimum: int) -> str:
+    """'+42 (n=388; 90%: +35 to +49)', or with too few answers '+10 (n=12; ...): under 30
+    responses, not scored'; an em dash without a value."""
+    if user.happiness is None:
         return MISSING
-    n = int(user.get("happiness_responses") or 0)  # type: ignore[call-overload]
-    interval = user.get("happiness_ci90")
-    text = f"{nps(value)} (n={n:,}"  # type: ignore[arg-type]
-    if isinstance(interval, list | tuple) and len(interval) == 2:
+    n = user.happiness_responses
+    interval = user.happiness_ci90
+    text = f"{nps(user.happiness)} (n={n:,}"
+    if interval is not None:
         text += f"; 90%: {nps(interval[0])} to {nps(interval[1])}"
     text += ")"
     if n < minimum:
@@ -107,11 +101,12 @@ def _nps_text(user: dict[str, object], minimum: int) -> str:
 
 
 def weakest_dimension(scores: dict[str, float | None]) -> str | None:
-    """The name of the lowest existing score, or None."""
-    present = {d: s for d, s in scores.items() if s is not None}
-    if not present or min(present.values()) >= 100:
+    """The name of the weakest dimension (`heart.weakest`, the HEART page's rule), or None
+    when every existing score meets its goal."""
+    worst = heart.weakest(scores)
+    if worst is None or worst[1] >= 100:
         return None
-    return DIMENSION_NAMES[min(present, key=lambda d: (present[d], d))]
+    return DIMENSION_NAMES[worst[0]]
 
 
 def _png(chart: alt.TopLevelMixin, width: int) -> bytes:
@@ -124,7 +119,7 @@ def _png(chart: alt.TopLevelMixin, width: int) -> bytes:
 def compose(inputs: BriefInputs, *, today: dt.date) -> Brief:
     """Everything the brief shows for one product or the portfolio, from fetched inputs."""
     report, period, product_id = inputs.report, inputs.period, inputs.product_id
-    currency = str(report["currency"])
+    currency = report.currency
     assumptions = inputs.assumptions
     products = inputs.products
     months_frame = inputs.months_frame
@@ -137,14 +132,9 @@ def compose(inputs: BriefInputs, *, today: dt.date) -> Brief:
 
     if product_id is None:
         name = "Internal product portfolio"
-        entries = report["products"]  # type: ignore[assignment]
-        indexes = [
-            p["user"]["heart_index"] for p in entries if p["user"]["heart_index"] is not None
-        ]  # type: ignore[index]
-        scores = {
-            d: _mean([p["user"]["scores"][d] for p in entries])  # type: ignore[index]
-            for d in HEART_DIMENSIONS
-        }
+        entries = report.products
+        indexes = [p.user.heart_index for p in entries if p.user.heart_index is not None]
+        scores = {d: _mean([p.user.scores[d] for p in entries]) for d in HEART_DIMENSIONS}
         heart_index = sum(indexes) / len(indexes) if indexes else None
         solves = (
             f"{len(products)} internal products serving "
@@ -154,8 +144,8 @@ def compose(inputs: BriefInputs, *, today: dt.date) -> Brief:
         user_rows = [("HEART index (mean of products)", score(heart_index))] + [
             (f"{DIMENSION_NAMES[d]} score (mean)", score(scores[d])) for d in HEART_DIMENSIONS
         ]
-        answers = sum(int(p["user"].get("happiness_responses") or 0) for p in entries)  # type: ignore[index,union-attr]
-        scored = sum(p["user"]["scores"]["happiness"] is not None for p in entries)  # type: ignore[index]
+        answers = sum(p.user.happiness_responses for p in entries)
+        scored = sum(p.user.scores["happiness"] is not None for p in entries)
         user_rows.append(
             (
                 "Survey answers behind NPS",
@@ -166,9 +156,9 @@ def compose(inputs: BriefInputs, *, today: dt.date) -> Brief:
     else:
         product = products.iloc[0]
         name = str(product["name"])
-        user = report["products"][0]["user"]  # type: ignore[index]
-        scores = dict(user["scores"])
-        heart_index = user["heart_index"]
+        user = report.products[0].user
+        scores = dict(user.scores)
+        heart_index = user.heart_index
         solves = (
             f"{name}, run by {product['owner_team']}, serves "
             f"{number(float(product['eligible_users']))} eligible employees. "
@@ -176,31 +166,29 @@ def compose(inputs: BriefInputs, *, today: dt.date) -> Brief:
         )
         user_rows = [
             ("HEART index", score(heart_index)),
-            ("Adoption", percent(user["adoption"])),
+            ("Adoption", percent(user.adoption)),
             (
                 "Engagement",
-                f"{number(user['engagement'], 1)} days"
-                if user["engagement"] is not None
-                else MISSING,
+                f"{number(user.engagement, 1)} days" if user.engagement is not None else MISSING,
             ),
-            ("Retention", percent(user["retention"])),
-            ("Task success", percent(user["task_success"])),
+            ("Retention", percent(user.retention)),
+            ("Task success", percent(user.task_success)),
             ("Happiness (NPS)", _nps_text(user, assumptions.min_survey_responses)),
         ]
 
     buyer_rows = [
-        ("Net value", money(buyer["net_value"], currency)),
-        ("ROI", percent(buyer["roi"], 0)),
+        ("Net value", money(buyer.net_value, currency)),
+        ("ROI", percent(buyer.roi, 0)),
         (
             "Payback",
-            months(buyer["payback_months"]) if buyer["payback_months"] is not None else "not yet",
+            months(buyer.payback_months) if buyer.payback_months is not None else "not yet",
         ),
-        ("Risk-adjusted savings", money(buyer["risk_adjusted_savings"], currency)),
-        ("Cost", money(buyer["cost"], currency)),
-        ("Hours saved", number(buyer["hours_saved"])),
+        ("Risk-adjusted savings", money(buyer.risk_adjusted_savings, currency)),
+        ("Cost", money(buyer.cost, currency)),
+        ("Hours saved", number(buyer.hours_saved)),
     ]
     weakest = weakest_dimension(scores)
-    verdict = value.verdict(name, buyer, period.first, period.last, currency)  # type: ignore[arg-type]
+    verdict = value.verdict(name, buyer, period.first, period.last, currency)
     if weakest:
         verdict += f" Users: the weakest HEART dimension is {weakest.lower()}."
     elif any(s is not None for s in scores.values()):

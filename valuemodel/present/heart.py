@@ -20,15 +20,11 @@ import pandas as pd
 
 from valuemodel.core import metrics
 from valuemodel.core.contract import DEFAULT_MIN_SURVEY_RESPONSES, HEART_DIMENSIONS
+from valuemodel.core.report import ProductReport, User
 from valuemodel.present import formats as formatting
+from valuemodel.present import labels
 
-DIMENSION_LABELS = {
-    "happiness": "Happiness",
-    "engagement": "Engagement",
-    "adoption": "Adoption",
-    "retention": "Retention",
-    "task_success": "Task success",
-}
+DIMENSION_LABELS = labels.DIMENSIONS
 DIMENSION_UNITS = {
     "happiness": "NPS, -100 to 100",
     "engagement": "active days per user",
@@ -287,23 +283,23 @@ class DimensionCard:
 
 
 def dimension_cards(
-    user: Mapping[str, object],
+    user: User,
     goals: Mapping[str, Mapping[str, object]],
     previous: Mapping[str, float | None] | None = None,
     previous_month: str | None = None,
     responses: int | None = None,
     min_responses: int = DEFAULT_MIN_SURVEY_RESPONSES,
 ) -> list[DimensionCard]:
-    """The five cards, in HEART order, from a report `user` object (DESIGN section 5).
+    """The five cards, in HEART order, from a report's `User` figures.
 
     goals: the product's goal rows by dimension (see goals_by_dimension); previous: the
     values of the month before, by dimension (see values_of_month); responses: the survey
     responses behind happiness (default: the user object's happiness_responses);
     min_responses: the assumption min_survey_responses.
     """
-    if responses is None and user.get("happiness_responses") is not None:
-        responses = int(user["happiness_responses"])  # type: ignore[call-overload]
-    scores: Mapping[str, object] = user.get("scores") or {}  # type: ignore[assignment]
+    if responses is None:
+        responses = user.happiness_responses
+    scores = user.scores
     cards = []
     for dimension in HEART_DIMENSIONS:
         goal = goals.get(dimension)
@@ -311,13 +307,13 @@ def dimension_cards(
             DimensionCard(
                 dimension=dimension,
                 role=str(goal["role"]) if goal else None,
-                value=_number(user.get(dimension)),
+                value=_number(user.value(dimension)),
                 target=_number(goal["target"]) if goal else None,
                 score=_number(scores.get(dimension)),
                 previous_value=_number((previous or {}).get(dimension)),
                 previous_month=previous_month,
                 responses=responses if dimension == "happiness" else None,
-                interval=_interval(user.get(f"{dimension}_ci90")),
+                interval=_interval(getattr(user, f"{dimension}_ci90", None)),
                 min_responses=min_responses,
             )
         )
@@ -349,7 +345,9 @@ def responses_of_month(values: pd.DataFrame, month: str) -> dict[str, int]:
 
 
 def weakest(scores: Mapping[str, float | None]) -> tuple[str, float] | None:
-    """The dimension with the lowest score (the first in HEART order on a tie), or None."""
+    """The dimension with the lowest score, or None: the one rule for the HEART page, the
+    Overview and the brief. On a tie, the first in HEART order (happiness, engagement,
+    adoption, retention, task success) wins."""
     present = [(d, float(s)) for d in HEART_DIMENSIONS if (s := _number(scores.get(d))) is not None]
     if not present:
         return None
@@ -769,14 +767,14 @@ def nps_months(
 
 def gsm_table(
     goals: pd.DataFrame,
-    users: Mapping[str, Mapping[str, object]],
+    users: Mapping[str, User],
     names: Mapping[str, str] | None = None,
     min_responses: int = DEFAULT_MIN_SURVEY_RESPONSES,
 ) -> pd.DataFrame:
     """The Goals-Signals-Metrics table: one row per product and dimension, HEART order.
 
-    users: report `user` objects by product_id (the current values). A dimension without
-    a goal row is listed with status 'no goal'. With `names`, a Product column leads.
+    users: the report's `User` figures by product_id (the current values). A dimension
+    without a goal row is listed with status 'no goal'. With `names`, a Product column leads.
     Columns: [Product], Dimension, Role, Goal, Signal, Metric, Target, Current value,
     Status ('met', 'below goal', 'no data', 'no goal'; a backstop below its goal carries
     a warning sign; 'too few responses' for an NPS under min_responses answers, which
@@ -788,12 +786,12 @@ def gsm_table(
         own = goals_by_dimension(goals, pid)
         for dimension in HEART_DIMENSIONS:
             goal = own.get(dimension)
-            value = _number(user.get(dimension))
+            value = _number(user.value(dimension))
             target = _number(goal["target"]) if goal else None
             status = goal_status(value, target)
             shown = format_value(dimension, value) if value is not None else NO_DATA
             if dimension == "happiness" and value is not None:
-                n = int(user.get("happiness_responses") or 0)  # type: ignore[call-overload]
+                n = user.happiness_responses
                 shown = nps_with_n(value, n)
                 if target is not None and not metrics.enough_responses(n, min_responses):
                     status = TOO_FEW
@@ -839,7 +837,7 @@ def backstop_warnings(gsm: pd.DataFrame) -> list[str]:
 
 
 def portfolio_grid(
-    products: Sequence[Mapping[str, object]],
+    products: Sequence[ProductReport],
     goals: pd.DataFrame,
     responses: Mapping[str, int] | None = None,
     min_responses: int = DEFAULT_MIN_SURVEY_RESPONSES,
@@ -855,16 +853,16 @@ def portfolio_grid(
     """
     rows = []
     for product in products:
-        pid = str(product["product_id"])
-        user: Mapping[str, object] = product["user"]  # type: ignore[assignment]
-        scores: Mapping[str, object] = user.get("scores") or {}  # type: ignore[assignment]
+        pid, name = product.product_id, product.name
+        user = product.user
+        scores = user.scores
         targets = targets_of(goals, pid)
         for dimension in HEART_DIMENSIONS:
             score = _number(scores.get(dimension))
             n = (responses or {}).get(pid)
             if n is None:
-                n = int(_number(user.get("happiness_responses")) or 0)
-            has_nps = _number(user.get("happiness")) is not None
+                n = user.happiness_responses
+            has_nps = _number(user.happiness) is not None
             if dimension not in targets:
                 text = NO_GOAL
             elif (
@@ -879,10 +877,10 @@ def portfolio_grid(
                 text = f"{score:.0f}"
                 if dimension == "happiness":
                     text = f"{text} (n={n:,})"
-            rows.append((pid, product["name"], dimension, DIMENSION_LABELS[dimension], score, text))
-        index = _number(user.get("heart_index"))
+            rows.append((pid, name, dimension, DIMENSION_LABELS[dimension], score, text))
+        index = _number(user.heart_index)
         rows.append(
-            (pid, product["name"], "heart_index", "HEART index", index,
+            (pid, name, "heart_index", "HEART index", index,
              NO_DATA if index is None else f"{index:.0f}")
         )  # fmt: skip
     frame = pd.DataFrame(
@@ -892,13 +890,9 @@ def portfolio_grid(
     return frame
 
 
-def portfolio_index(products: Sequence[Mapping[str, object]]) -> tuple[float | None, int]:
+def portfolio_index(products: Sequence[ProductReport]) -> tuple[float | None, int]:
     """The mean of the products' HEART indexes that exist, and how many products count."""
-    indexes = [
-        i
-        for p in products
-        if (i := _number(p["user"].get("heart_index"))) is not None  # type: ignore[attr-defined]
-    ]
+    indexes = [i for p in products if (i := _number(p.user.heart_index)) is not None]
     return (sum(indexes) / len(indexes) if indexes else None), len(indexes)
 
 

@@ -23,17 +23,10 @@ import pandas as pd
 
 from valuemodel.core import okr
 from valuemodel.core.contract import OBJECTIVE_LEVELS
-from valuemodel.present import charts
+from valuemodel.present import charts, labels
 from valuemodel.present.formats import MISSING, money, nps, number, percent
 
-METRIC_LABELS = {
-    "happiness": "Happiness (NPS)",
-    "engagement": "Engagement",
-    "adoption": "Adoption",
-    "retention": "Retention",
-    "task_success": "Task success",
-    "savings": "Risk-adjusted savings",
-}
+METRIC_LABELS = labels.METRICS
 
 # Shorter names inside the graph's boxes (the tooltip and the charts use the full ones).
 METRIC_SHORT = {"happiness": "NPS", "savings": "Savings"}
@@ -58,11 +51,6 @@ STRONG_PENWIDTH = "2.6"
 WEAK_PENWIDTH = "1.0"
 WEAK_ALPHA = "66"
 STRUCTURE_COLOR = "#AAB2BD"
-LEVEL_TITLES = {
-    "company": "Company objectives",
-    "org": "Org objectives",
-    "team": "Team objectives",
-}
 LEVEL_TAGS = {"company": "Company objective", "org": "Org objective", "team": "Team objective"}
 LEVEL_FILL = {"company": "#D6E4F2", "org": "#E4EDF6", "team": "#F0F5FA"}
 FONT = "Helvetica,Arial,sans-serif"

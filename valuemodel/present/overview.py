@@ -11,35 +11,37 @@ import altair as alt
 import pandas as pd
 
 from valuemodel.core import okr
-from valuemodel.present import charts, ladder
+from valuemodel.core.report import Buyer, ProductReport
+from valuemodel.present import charts, labels, ladder
 from valuemodel.present.formats import MISSING, money, percent, score
 from valuemodel.present.heart_charts import styled
 
+EVIDENCE_LABELS = labels.EVIDENCE
 
-def value_map_data(products: Sequence[Mapping[str, object]], currency: str) -> pd.DataFrame:
+
+def value_map_data(products: Sequence[ProductReport], currency: str) -> pd.DataFrame:
     """One row per product with a HEART index and an ROI: product_id, name, heart_index
     (0-100), roi (fraction), cost and net_value (money), and formatted tooltip texts.
     Products missing either coordinate are left out (they are listed in `unplaced`)."""
     rows = []
     for product in products:
-        buyer = product["buyer"]  # type: ignore[index]
-        user = product["user"]  # type: ignore[index]
-        index, roi = user["heart_index"], buyer["roi"]  # type: ignore[index]
+        buyer, user = product.buyer, product.user
+        index, roi = user.heart_index, buyer.roi
         if index is None or roi is None:
             continue
         rows.append(
             {
-                "product_id": product["product_id"],
-                "name": product["name"],
+                "product_id": product.product_id,
+                "name": product.name,
                 "heart_index": float(index),
                 "roi": float(roi),
-                "cost": float(buyer["cost"]),  # type: ignore[index]
-                "net_value": float(buyer["net_value"]),  # type: ignore[index]
-                "pays": "Pays for itself" if float(buyer["net_value"]) >= 0 else "Net loss",  # type: ignore[index]
+                "cost": float(buyer.cost),
+                "net_value": float(buyer.net_value),
+                "pays": "Pays for itself" if float(buyer.net_value) >= 0 else "Net loss",
                 "roi_text": percent(float(roi), 0),
                 "index_text": score(float(index)),
-                "cost_text": money(float(buyer["cost"]), currency),  # type: ignore[index]
-                "net_text": money(float(buyer["net_value"]), currency),  # type: ignore[index]
+                "cost_text": money(float(buyer.cost), currency),
+                "net_text": money(float(buyer.net_value), currency),
             }
         )
     return pd.DataFrame(
@@ -51,13 +53,9 @@ def value_map_data(products: Sequence[Mapping[str, object]], currency: str) -> p
     )  # fmt: skip
 
 
-def unplaced(products: Sequence[Mapping[str, object]]) -> list[str]:
+def unplaced(products: Sequence[ProductReport]) -> list[str]:
     """Names of products that cannot be placed on the map (no HEART index or no ROI)."""
-    return [
-        str(p["name"])
-        for p in products
-        if p["user"]["heart_index"] is None or p["buyer"]["roi"] is None  # type: ignore[index]
-    ]
+    return [p.name for p in products if p.user.heart_index is None or p.buyer.roi is None]
 
 
 def value_map_title(data: pd.DataFrame) -> str:
@@ -151,12 +149,12 @@ def link_table(links: pd.DataFrame, names: Mapping[str, str], with_product: bool
     return table if with_product else table.drop(columns=["Product"])
 
 
-def compact_buyer_values(buyer: Mapping[str, float | None], currency: str) -> dict[str, str]:
+def compact_buyer_values(buyer: Buyer, currency: str) -> dict[str, str]:
     """Short tile texts for a half-width column: '$915.5K', '102%', '3.3 mo' / 'Not yet'."""
-    payback = buyer.get("payback_months")
+    payback = buyer.payback_months
     return {
-        "Net value": money(buyer.get("net_value"), currency, compact=True),
-        "ROI": percent(buyer.get("roi"), 0),
+        "Net value": money(buyer.net_value, currency, compact=True),
+        "ROI": percent(buyer.roi, 0),
         "Payback": "Not yet" if payback is None else f"{payback:,.1f} mo".replace(".0 mo", " mo"),
     }
 
@@ -173,16 +171,12 @@ def heart_takeaway(scores: Mapping[str, float | None]) -> str:
     return f"Weakest dimension: {label} (score {present[weakest]:.0f} of 100)."
 
 
-def index_bars(products: Sequence[Mapping[str, object]], title: str) -> alt.TopLevelMixin:
+def index_bars(products: Sequence[ProductReport], title: str) -> alt.TopLevelMixin:
     """Each product's HEART index as a bar, weakest first; products without one are left out."""
     rows = [
-        {
-            "name": p["name"],
-            "heart_index": p["user"]["heart_index"],  # type: ignore[index]
-            "label": score(p["user"]["heart_index"]),  # type: ignore[index]
-        }
+        {"name": p.name, "heart_index": p.user.heart_index, "label": score(p.user.heart_index)}
         for p in products
-        if p["user"]["heart_index"] is not None  # type: ignore[index]
+        if p.user.heart_index is not None
     ]
     data = pd.DataFrame(rows, columns=["name", "heart_index", "label"])
     base = alt.Chart(data).encode(

@@ -7,9 +7,9 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from valuemodel.core import drivers as registry
 from valuemodel.core.scenario import (
     DRIVERS,
-    FTE_STEP,
     INT_DRIVERS,
     Baseline,
     Drivers,
@@ -24,8 +24,8 @@ from valuemodel.present.formats import SYMBOLS, money, percent
 class Control:
     """One slider of the Scenarios page, in display units (`scale` x the driver value).
 
-    `default` is the baseline value on the slider's grid; a slider left there means
-    "as the baseline", exactly (see `drivers_from_controls`).
+    `default` is the baseline's exact value (it may sit between two grid steps); a slider
+    left there means "as the baseline", exactly (see `drivers_from_controls`).
     """
 
     driver: str
@@ -41,38 +41,22 @@ class Control:
     baseline_text: str  # the baseline value as it reads on screen
 
 
-# Short names for the page's URL parameters (`?s_fte_ci=4.5`), one per driver.
-URL_NAMES: dict[str, str] = {
-    "team_fte": "fte",
-    "infrastructure_spend": "spend",
-    "adoption_target": "adoption",
-    "minutes_saved": "minutes",
-    "success_rate": "success",
-    "confidence": "confidence",
-    "ramp_months": "ramp",
-    "tasks_per_user": "tasks",
-    "cost_per_fte": "cost_fte",
-    "loaded_hourly_cost": "hourly",
-    "cost_risk": "cost_risk",
-    "discount_rate": "discount",
-    "horizon_months": "horizon",
-    "churn": "churn",
-    "maintenance_share": "maintenance",
-    "wind_down_months": "wind_down",
-    "cut": "cut",
-}
-
-
-def nice_step(span: float, target_steps: int = 200) -> float:
-    """A 1-2-5 step that cuts `span` into about `target_steps` steps (at least 1)."""
-    if span <= 0:
-        return 1.0
-    raw = span / target_steps
-    power = 10 ** math.floor(math.log10(raw))
-    for mult in (1, 2, 5, 10):
-        if raw <= mult * power:
-            return max(1.0, float(mult * power))
-    return max(1.0, float(10 * power))
+# Short names for the page's URL parameters (`?s_fte=4.5`), one per driver.
+URL_NAMES: dict[str, str] = {spec.name: spec.url_name for spec in registry.SPECS}
+# Help texts beside the sliders.
+EXPLAIN: dict[str, str] = {spec.name: spec.help for spec in registry.SPECS}
+# The driver rows of the saved-scenario comparison, in the order of the page's sliders.
+GROUPS = ("funding", "outcomes", "more", "cut")
+COMPARED: tuple[str, ...] = (
+    "cut",
+    *(
+        spec.name
+        for group in GROUPS
+        for spec in registry.SPECS
+        if spec.compared and spec.slider is not None and spec.slider.group == group
+    ),
+)
+nice_step = registry.nice_step
 
 
 def _money_format(currency: str) -> str:
@@ -81,101 +65,38 @@ def _money_format(currency: str) -> str:
 
 
 def _snap(value: float, control_min: float, control_max: float, step: float) -> float:
-    snapped = round(round(value / step) * step, 6)
+    """`value` clamped to [min, max] first (so a huge number cannot overflow), then put on
+    the grid of `step`."""
+    if not math.isfinite(value):
+        value = control_min if value < 0 else control_max
+    clamped = min(max(value, control_min), control_max)
+    snapped = round(round(clamped / step) * step, 6)
     return min(max(snapped, control_min), control_max)
 
 
 def controls(baseline: Baseline) -> tuple[Control, ...]:
-    """The sliders for `baseline`'s product: ranges, steps and the baseline's position."""
+    """The sliders for `baseline`'s product: ranges, steps and the baseline's position.
+
+    `default` is the baseline's exact value (not put on the slider's grid), so an
+    untouched slider shows and holds the baseline itself.
+    """
     base = baseline_drivers(baseline)
-    cur = _money_format(baseline.currency)
-    specs: list[tuple[str, str, str, float, float, float, float, str]] = []
-
-    def add(
-        driver: str,
-        label: str,
-        group: str,
-        scale: float,
-        lo: float,
-        hi: float,
-        step: float,
-        fmt: str,
-    ) -> None:
-        specs.append((driver, label, group, scale, lo, hi, step, fmt))
-
-    fte_max = max(10.0, math.ceil(base.team_fte * 2 + 2))
-    add("team_fte", "Team (engineers, FTE)", "funding", 1.0, 0.0, fte_max, FTE_STEP, "%.1f FTE")
-    spend_max = max(1_000.0, base.infrastructure_spend * 2.5)
-    spend_step = nice_step(spend_max)
-    spend_max = math.ceil(spend_max / spend_step) * spend_step
-    add(
-        "infrastructure_spend",
-        "Infrastructure and licences per month",
-        "funding",
-        1.0,
-        0.0,
-        spend_max,
-        spend_step,
-        cur,
-    )
-    add("adoption_target", "Adoption target (share of eligible users)", "outcomes", 100.0, 0.0,
-        round(max_adoption(baseline) * 100.0), 1.0, "%.0f%%")  # fmt: skip
-    minutes_max = max(30.0, math.ceil(base.minutes_saved * 2.5))
-    add(
-        "minutes_saved",
-        "Minutes saved per task",
-        "outcomes",
-        1.0,
-        0.0,
-        minutes_max,
-        0.5,
-        "%.1f min",
-    )
-    add("success_rate", "Task success rate", "outcomes", 100.0, 0.0, 100.0, 1.0, "%.0f%%")
-    add("confidence", "Confidence in the savings", "outcomes", 100.0, 0.0, 100.0, 1.0, "%.0f%%")
-    add("ramp_months", "Months for the targets to land", "more", 1.0, 0.0, 24.0, 1.0, "%d months")
-    tasks_max = max(10.0, math.ceil(base.tasks_per_user * 2.5))
-    add("tasks_per_user", "Tasks per active user per month", "more", 1.0, 0.0, tasks_max,
-        nice_step(tasks_max, 400) if tasks_max > 100 else 0.5, "%.1f")  # fmt: skip
-    cpf_max = max(30_000.0, math.ceil(base.cost_per_fte * 2 / 1000) * 1000)
-    add("cost_per_fte", "Cost per engineer per month", "more", 1.0, 0.0, cpf_max, 250.0, cur)
-    hourly_max = max(300.0, math.ceil(base.loaded_hourly_cost * 2.5 / 5) * 5)
-    add("loaded_hourly_cost", "Loaded hourly cost", "more", 1.0, 0.0, hourly_max, 1.0, cur)
-    add("cost_risk", "Cost risk (added to every cost)", "more", 100.0, 0.0, 50.0, 1.0, "%.0f%%")
-    add("discount_rate", "Discount rate (annual)", "more", 100.0, 0.0, 30.0, 0.5, "%.1f%%")
-    add("horizon_months", "Horizon", "more", 1.0, 12.0, 60.0, 6.0, "%d months")
-    add("churn", "Monthly churn after a cut", "cut", 100.0, 0.0, 50.0, 0.5, "%.1f%%")
-    add(
-        "maintenance_share",
-        "Maintenance kept after a cut (share of infrastructure)",
-        "cut",
-        100.0,
-        0.0,
-        100.0,
-        5.0,
-        "%.0f%%",
-    )
-    add(
-        "wind_down_months",
-        "Wind-down before switching off",
-        "cut",
-        1.0,
-        0.0,
-        24.0,
-        1.0,
-        "%d months",
-    )
-
     out = []
-    for driver, label, group, scale, lo, hi, step, fmt in specs:
-        value = float(getattr(base, driver)) * scale
-        hi = max(hi, math.ceil(value / step) * step)
-        default = _snap(value, lo, hi, step)
-        shown = format_driver(driver, getattr(base, driver), baseline.currency)
+    for spec in registry.SPECS:
+        slider = spec.slider
+        if slider is None:
+            continue
+        value = float(getattr(base, spec.name)) * slider.scale
+        lo, hi, step = registry.slider_range(slider, value)
+        if spec.name == "adoption_target":
+            hi = max(hi, round(max_adoption(baseline) * 100.0))
+        fmt = _money_format(baseline.currency) if slider.format == "money" else slider.format
+        shown = format_driver(spec.name, getattr(base, spec.name), baseline.currency)
         out.append(
             Control(
-                driver=driver, label=label, group=group, scale=scale, minimum=float(lo),
-                maximum=float(hi), step=float(step), default=float(default), format=fmt,
+                driver=spec.name, label=spec.slider_label or spec.label, group=slider.group,
+                scale=slider.scale, minimum=float(lo), maximum=float(hi), step=float(step),
+                default=min(max(value, lo), hi), format=fmt,
                 help=f"Baseline: {shown}.", baseline_text=shown,
             )
         )  # fmt: skip
@@ -228,7 +149,10 @@ def url_params(baseline: Baseline, values: Mapping[str, float], cut: bool) -> di
     for control in controls(baseline):
         if control.driver not in values:
             continue
-        value = snap_control(control, values[control.driver])
+        raw = float(values[control.driver])
+        if abs(raw - control.default) < control.step / 1000:
+            continue  # at the baseline (which may sit between two grid steps)
+        value = snap_control(control, raw)
         if abs(value - control.default) >= control.step / 1000:
             out[URL_PREFIX + URL_NAMES[control.driver]] = _plain_number(value)
     if cut:
@@ -236,10 +160,17 @@ def url_params(baseline: Baseline, values: Mapping[str, float], cut: bool) -> di
     return out
 
 
-def values_from_url(baseline: Baseline, params: Mapping[str, str]) -> tuple[dict[str, float], bool]:
-    """Slider values (display units, on the grid) named by URL parameters, and the cut
-    switch. Only values off the baseline are returned; unreadable values are ignored."""
+def values_from_url(
+    baseline: Baseline, params: Mapping[str, str]
+) -> tuple[dict[str, float], bool, list[str]]:
+    """Slider values (display units, on the grid) named by URL parameters, the cut switch,
+    and a notice per parameter that was unreadable or out of range.
+
+    A number is read only when finite; one outside its slider's range is clamped to it
+    (and noticed). Only values off the baseline are returned.
+    """
     values: dict[str, float] = {}
+    notices: list[str] = []
     for control in controls(baseline):
         raw = params.get(URL_PREFIX + URL_NAMES[control.driver])
         if raw is None:
@@ -247,22 +178,33 @@ def values_from_url(baseline: Baseline, params: Mapping[str, str]) -> tuple[dict
         try:
             number = float(str(raw).strip())
         except ValueError:
+            notices.append(f"{control.label.lower()} is not a number")
             continue
         if not math.isfinite(number):
+            notices.append(f"{control.label.lower()} is not a finite number")
             continue
         value = snap_control(control, number)
+        if not control.minimum <= number <= control.maximum:
+            notices.append(
+                f"{control.label.lower()} is outside {_plain_number(control.minimum)} to "
+                f"{_plain_number(control.maximum)}, so it is set to {_plain_number(value)}"
+            )
         if abs(value - control.default) >= control.step / 1000:
             values[control.driver] = value
     cut = str(params.get(URL_PREFIX + URL_NAMES["cut"], "")).strip().lower() in ("1", "true", "yes")
-    return values, cut
+    return values, cut, notices
 
 
 def controls_from_drivers(baseline: Baseline, drivers: Drivers) -> dict[str, float]:
-    """Slider values (display units, on each slider's grid) that reproduce `drivers`."""
+    """Slider values (display units) that reproduce `drivers`: a driver at its baseline
+    keeps the slider's exact default, any other value goes on the slider's grid."""
     out = {}
     for control in controls(baseline):
         value = float(getattr(drivers, control.driver)) * control.scale
-        out[control.driver] = _snap(value, control.minimum, control.maximum, control.step)
+        if abs(value - control.default) < 1e-9 * max(1.0, abs(control.default)):
+            out[control.driver] = control.default
+        else:
+            out[control.driver] = _snap(value, control.minimum, control.maximum, control.step)
     return out
 
 

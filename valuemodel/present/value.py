@@ -5,10 +5,10 @@ and `valuemodel.finance` implement them; this module only reshapes those figures
 tiles, charts and tables, and writes the sentences that state their takeaway. It
 imports neither streamlit nor sqlalchemy.
 
-A *buyer mapping* is the `buyer` object of the report (DESIGN section 5): cost,
-hours_saved, gross_savings, risk_adjusted_savings, net_value (money in the configured
-currency), roi (a fraction or None) and payback_months (months from the period's start,
-or None when not paid back).
+A `Buyer` is the report's buyer figures (`valuemodel.core.report.Buyer`, full precision):
+cost, hours_saved, gross_savings, risk_adjusted_savings, net_value (money in the
+configured currency), roi (a fraction or None) and payback_months (months from the
+period's start, or None when not paid back).
 """
 
 from __future__ import annotations
@@ -24,15 +24,14 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from valuemodel.core import metrics
-from valuemodel.present import charts
+from valuemodel.core.report import Buyer, Report
+from valuemodel.present import charts, labels
 from valuemodel.present.export import csv_download
 from valuemodel.present.formats import MISSING, money, months, number, percent
 
 SAVINGS = "Risk-adjusted savings"
 GROSS = "Gross savings"
 COST = "Cost"
-
-Buyer = Mapping[str, float | None]
 
 
 def _finite(value: object) -> float | None:
@@ -44,7 +43,8 @@ def _finite(value: object) -> float | None:
 
 
 def markdown_text(text: str) -> str:
-    """`text` safe for Streamlit markdown: a dollar sign is literal, never a math delimiter."""
+    """Our own Markdown (README sections, notices we write) with a dollar sign literal,
+    never a math delimiter. User text is escaped with `text.plain` instead."""
     return text.replace("$", "\\$")
 
 
@@ -74,10 +74,10 @@ def selection_flows(months_frame: pd.DataFrame, loaded_hourly_cost: float) -> pd
     return metrics.monthly_flows(values)
 
 
-def buyer_figures(months_frame: pd.DataFrame, loaded_hourly_cost: float) -> dict[str, float | None]:
+def buyer_figures(months_frame: pd.DataFrame, loaded_hourly_cost: float) -> Buyer:
     """Buyer figures of a `product_months` frame, computed as the report computes them
-    (`metrics.buyer_figures` of the summed monthly flows), as a buyer mapping."""
-    return metrics.buyer_figures(selection_flows(months_frame, loaded_hourly_cost)).as_dict()
+    (`metrics.buyer_figures` of the summed monthly flows)."""
+    return metrics.buyer_figures(selection_flows(months_frame, loaded_hourly_cost))
 
 
 def has_data(months_frame: pd.DataFrame) -> bool:
@@ -89,20 +89,16 @@ def has_data(months_frame: pd.DataFrame) -> bool:
     return events > 0 or cost > 0
 
 
-def buyer_of(report: Mapping[str, object], product_id: str | None) -> dict[str, float | None]:
+def buyer_of(report: Report, product_id: str | None) -> Buyer:
     """The buyer figures of the selection in a report: one product's, or the portfolio's."""
-    if product_id is not None:
-        for product in report["products"]:  # type: ignore[attr-defined]
-            if product["product_id"] == product_id:
-                return dict(product["buyer"])
-    return dict(report["portfolio"]["buyer"])  # type: ignore[index]
+    return report.buyer_of(product_id)
 
 
 def recovery_gap(buyer: Buyer) -> float | None:
     """Money left to recover when the period has not paid back: -(cumulative net value at
     the period's end) when it is negative and payback is None; otherwise None."""
-    net = _finite(buyer.get("net_value"))
-    if buyer.get("payback_months") is not None or net is None or net >= 0:
+    net = _finite(buyer.net_value)
+    if buyer.payback_months is not None or net is None or net >= 0:
         return None
     return -net
 
@@ -132,9 +128,9 @@ def _payback_label(first_month: str, payback: float) -> str:
 
 def payback_status(buyer: Buyer, first_month: str, currency: str) -> str:
     """Whether the money paid back, and since when, in a few words."""
-    cost = _finite(buyer.get("cost")) or 0.0
-    savings = _finite(buyer.get("risk_adjusted_savings")) or 0.0
-    payback = _finite(buyer.get("payback_months"))
+    cost = _finite(buyer.cost) or 0.0
+    savings = _finite(buyer.risk_adjusted_savings) or 0.0
+    payback = _finite(buyer.payback_months)
     if cost == 0 and savings == 0:
         return "No cost or savings recorded"
     if payback is None:
@@ -198,10 +194,10 @@ def payback_marker(
 
 def cumulative_title(buyer: Buyer, first_month: str, currency: str) -> str:
     """The takeaway of the cumulative chart."""
-    cost = _finite(buyer.get("cost")) or 0.0
-    savings = _finite(buyer.get("risk_adjusted_savings")) or 0.0
-    payback = _finite(buyer.get("payback_months"))
-    net = _finite(buyer.get("net_value")) or 0.0
+    cost = _finite(buyer.cost) or 0.0
+    savings = _finite(buyer.risk_adjusted_savings) or 0.0
+    payback = _finite(buyer.payback_months)
+    net = _finite(buyer.net_value) or 0.0
     if cost == 0 and savings == 0:
         return "No cost or savings recorded in this period"
     if payback is None:
@@ -295,7 +291,7 @@ def _money_delta(change: float | None, currency: str) -> str | None:
 
 def payback_value(buyer: Buyer, currency: str) -> str:
     """The payback tile's value: months, or 'Not yet'."""
-    payback = _finite(buyer.get("payback_months"))
+    payback = _finite(buyer.payback_months)
     if payback is None:
         return "Not yet"
     return months(payback)
@@ -311,23 +307,25 @@ def tiles(
     """The six headline tiles of the Value page, with their change against `previous`
     (the previous period of equal length; None when it holds no data: then no change is
     shown rather than a misleading one)."""
-    prev = previous or {}
     rate = money(loaded_hourly_cost, currency)
+
+    def before(key: str) -> float | None:
+        return None if previous is None else _finite(getattr(previous, key))
 
     def money_tile(label: str, key: str, explain: str, color: str = "normal") -> Tile:
         return Tile(
             label,
-            _money_value(buyer.get(key), currency),
-            _money_delta(_change(buyer.get(key), prev.get(key)), currency),
+            _money_value(getattr(buyer, key), currency),
+            _money_delta(_change(getattr(buyer, key), before(key)), currency),
             markdown_text(explain),
             delta_color=color,
         )
 
-    roi_change = _change(buyer.get("roi"), prev.get("roi"))
-    hours_change = _change(buyer.get("hours_saved"), prev.get("hours_saved"))
-    payback_change = _change(buyer.get("payback_months"), prev.get("payback_months"))
+    roi_change = _change(buyer.roi, before("roi"))
+    hours_change = _change(buyer.hours_saved, before("hours_saved"))
+    payback_change = _change(buyer.payback_months, before("payback_months"))
     gap = recovery_gap(buyer)
-    roi = _finite(buyer.get("roi"))
+    roi = _finite(buyer.roi)
     if gap is not None:
         payback_tile = Tile(
             "Payback",
@@ -384,7 +382,7 @@ def tiles(
         payback_tile,
         Tile(
             "Hours saved",
-            f"{number(_finite(buyer.get('hours_saved')))} h",
+            f"{number(_finite(buyer.hours_saved))} h",
             None if hours_change is None else f"{hours_change:+,.0f} h",
             markdown_text(
                 "Tasks done (events of a baselined action whose outcome is not false) x "
@@ -407,10 +405,10 @@ def comparison_note(previous_first: str, previous_last: str, has_previous: bool)
 
 def verdict(name: str, buyer: Buyer, first: str, last: str, currency: str) -> str:
     """One plain sentence: does the selection pay for itself, since when, by how much."""
-    cost = _finite(buyer.get("cost")) or 0.0
-    savings = _finite(buyer.get("risk_adjusted_savings")) or 0.0
-    net = _finite(buyer.get("net_value")) or 0.0
-    payback = _finite(buyer.get("payback_months"))
+    cost = _finite(buyer.cost) or 0.0
+    savings = _finite(buyer.risk_adjusted_savings) or 0.0
+    net = _finite(buyer.net_value) or 0.0
+    payback = _finite(buyer.payback_months)
     span = period_label(first, last)
     if cost == 0 and savings == 0:
         return f"No cost or savings are recorded for {name} from {span}."
@@ -419,7 +417,7 @@ def verdict(name: str, buyer: Buyer, first: str, last: str, currency: str) -> st
             f"{name} saved {money(savings, currency)} (risk-adjusted) from {span} with no "
             "cost recorded."
         )
-    roi = percent(_finite(buyer.get("roi")))
+    roi = percent(_finite(buyer.roi))
     if payback is None:
         gap = recovery_gap(buyer) or 0.0
         return (
@@ -460,26 +458,26 @@ RANKING_COLUMNS = [
 ]
 
 
-def product_ranking(report: Mapping[str, object], currency: str) -> pd.DataFrame:
+def product_ranking(report: Report, currency: str) -> pd.DataFrame:
     """Products of a report ranked by net value (highest first).
 
     Columns: product_id, name, cost, risk_adjusted_savings, net_value (money), roi
     (fraction or NaN), payback_months (months or NaN), pays_back (text, e.g. 'Yes, since
     Apr 2025' or 'Not yet: $1,200 to recover').
     """
-    first = str(report["period"]["from"])  # type: ignore[index]
+    first = report.period.first
     rows = []
-    for product in report["products"]:  # type: ignore[attr-defined]
-        buyer = product["buyer"]
+    for product in report.products:
+        buyer = product.buyer
         rows.append(
             {
-                "product_id": product["product_id"],
-                "name": product["name"],
-                "cost": float(buyer["cost"] or 0.0),
-                "risk_adjusted_savings": float(buyer["risk_adjusted_savings"] or 0.0),
-                "net_value": float(buyer["net_value"] or 0.0),
-                "roi": _finite(buyer["roi"]),
-                "payback_months": _finite(buyer["payback_months"]),
+                "product_id": product.product_id,
+                "name": product.name,
+                "cost": _finite(buyer.cost) or 0.0,
+                "risk_adjusted_savings": _finite(buyer.risk_adjusted_savings) or 0.0,
+                "net_value": _finite(buyer.net_value) or 0.0,
+                "roi": _finite(buyer.roi),
+                "payback_months": _finite(buyer.payback_months),
                 "pays_back": payback_status(buyer, first, currency),
             }
         )
@@ -695,22 +693,7 @@ def oversized(contents: Mapping[str, bytes], limit_bytes: int) -> list[str]:
     ]
 
 
-TABLE_PURPOSE = {
-    "products": "Products and their eligible users",
-    "costs": "Monthly cost rows",
-    "usage_events": "Usage events (counted from the rollups)",
-    "surveys": "Survey responses",
-    "task_baselines": "Minutes saved per task, with confidence",
-    "heart_goals": "HEART goals and targets",
-    "objectives": "Company, org and team objectives",
-    "key_results": "Key results",
-    "kr_measurements": "Key result measurements",
-    "metric_links": "Links from product metrics to key results",
-    "assumptions": "Global assumptions",
-    "rollup_user_month": "Rollup: active users per month",
-    "rollup_action_month": "Rollup: tasks and outcomes per month",
-    "rollup_survey_month": "Rollup: survey bands per month",
-}
+TABLE_PURPOSE = labels.TABLES
 
 
 def _timestamp_text(value: object) -> str:
@@ -820,9 +803,12 @@ def cumulative_chart(
     first_month: str,
     buyer: Buyer,
     currency: str,
+    *,
+    events: pd.DataFrame | None = None,
 ) -> alt.TopLevelMixin:
     """Cumulative risk-adjusted savings against cumulative cost, gross savings as a lighter
-    dashed line, and the payback point marked; the title states the takeaway."""
+    dashed line, and the payback point marked; the title states the takeaway. `events`
+    (`charts.event_markers` rows: notes, releases) are marked at the end of their month."""
     data = cumulative_chart_data(flows, first_month)
     data["amount"] = _money_column(data, "value", currency)
     domain = [SAVINGS, GROSS, COST]
@@ -857,7 +843,7 @@ def cumulative_chart(
         )
     )
     layers: list[alt.Chart] = [lines]
-    marker = payback_marker(flows, first_month, buyer.get("payback_months"))
+    marker = payback_marker(flows, first_month, buyer.payback_months)
     if marker is not None:
         point = pd.DataFrame(
             [{"at": marker.at, "value": marker.value, "label": marker.label,
@@ -882,12 +868,19 @@ def cumulative_chart(
                     align="right", dx=-10, dy=-14, fontWeight="bold", fontSize=13, color=charts.NET
                 ).encode(x="at:T", y="value:Q", text="label:N")
             )
+    markers = None
+    if events is not None and not events.empty:
+        at_end = events.assign(month=pd.to_datetime(events["month"]) + pd.offsets.MonthEnd(0))
+        markers = charts.event_markers(at_end, x="at")
     title = alt.Title(
         cumulative_title(buyer, first_month, currency),
         subtitle="Cumulative from the period's start; the dashed line is gross savings "
         "before the confidence haircut.",
     )
-    return charts.style(alt.layer(*layers).properties(title=title), height=340)
+    layered = alt.layer(*layers)
+    if markers is not None:
+        layered = alt.layer(*layers, markers).resolve_scale(color="independent")
+    return charts.style(layered.properties(title=title), height=340)
 
 
 def monthly_chart(flows: pd.DataFrame, currency: str) -> alt.TopLevelMixin:

@@ -1,0 +1,112 @@
+"""Notes on a page with time charts: the selection's notes as text, and for editors a
+form to add one (product, month, optional metric, author; the time is stored)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import review_data, ui
+from dashboard.plan_page import plain
+from valuemodel.core import notes as core_notes
+from valuemodel.core.contract import NOTE_METRICS, NOTE_TEXT_MAX
+
+
+def month_options(first: str, last: str) -> list[str]:
+    return [str(p) for p in pd.period_range(first, last, freq="M")][::-1]
+
+
+def notes_table(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The notes as a table of plain text (a dataframe never renders markup)."""
+    return pd.DataFrame(
+        {
+            "Month": frame["month"],
+            "Product": [names.get(p, p) for p in frame["product_id"]],
+            "About": [core_notes.METRIC_LABELS.get(m, m) for m in frame["metric"]],
+            "Note": frame["text"],
+            "Author": frame["author"],
+            "Written": pd.to_datetime(frame["created_at"], utc=True).dt.strftime(
+                "%Y-%m-%d %H:%M UTC"
+            ),
+        }
+    )
+
+
+def panel(key: str) -> None:
+    """The notes of the selection and (for editors) the form; `key` keeps widgets apart."""
+    from dashboard import data
+
+    sel = ui.selection()
+    period = sel.period  # type: ignore[attr-defined]
+    product_id = sel.product_id  # type: ignore[attr-defined]
+    products = data.products()
+    names = dict(zip(products["product_id"], products["name"], strict=True))
+    count = len(review_data.product_notes(period.first, period.last, product_id))
+    with st.expander(f"Notes ({count})", icon=":material/sticky_note_2:", expanded=count > 0):
+        table_slot = st.container()
+        editor(key, product_id, period, names)
+        found = review_data.product_notes(period.first, period.last, product_id)
+        with table_slot:
+            if found.empty:
+                st.caption("No note on these months yet. Notes show as markers on the time charts.")
+            else:
+                st.dataframe(notes_table(found, names), hide_index=True, width="stretch")
+
+
+def editor(key: str, product_id: str | None, period, names: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """The add-a-note form for editors (a sentence for everyone else)."""
+    rights = ui.rights()
+    if ui.presenting():
+        return
+    if not getattr(rights, "can_edit", False):
+        st.caption(getattr(rights, "reason", None) or "Adding notes is for editors.")
+        return
+    with st.form(f"note_form_{key}", clear_on_submit=True):
+        c1, c2, c3 = st.columns(3)
+        if product_id is None:
+            pid = c1.selectbox(
+                "Product",
+                sorted(names, key=lambda p: str(names[p]).lower()),
+                format_func=lambda p: str(names[p]),
+                key=f"note_product_{key}",
+            )
+        else:
+            pid = product_id
+            c1.text_input(
+                "Product",
+                value=str(names.get(pid, pid)),
+                disabled=True,
+                key=f"note_product_{key}",
+            )
+        month = c2.selectbox(
+            "Month", month_options(period.first, period.last), key=f"note_month_{key}"
+        )
+        metric = c3.selectbox(
+            "About",
+            ["", *NOTE_METRICS],
+            format_func=lambda m: core_notes.METRIC_LABELS[m],
+            key=f"note_metric_{key}",
+        )
+        default_author = str(getattr(rights, "user_email", None) or "")
+        author = st.text_input(
+            "Author", value=default_author, max_chars=80, key=f"note_author_{key}"
+        )
+        text = st.text_area(
+            "Note",
+            max_chars=NOTE_TEXT_MAX,
+            placeholder="NPS dipped: outage on the 12th",
+            key=f"note_text_{key}",
+        )
+        submitted = st.form_submit_button("Add note", icon=":material/add_comment:")
+    if submitted:
+        try:
+            note = core_notes.check_note(
+                product_id=str(pid), month=month, metric=metric, author=author, text=text
+            )
+            review_data.add_note(note)
+        except ValueError as exc:
+            st.error(f"The note was not saved: {plain(str(exc))}", icon=":material/block:")
+        else:
+            st.success(
+                "Note added. It shows on this product's time charts.", icon=":material/check:"
+            )

@@ -1,0 +1,276 @@
+"""The typed report (DESIGN section 5), composed from fetched inputs. Pure.
+
+The data layer fetches everything a report needs in one descent
+(`valuemodel.data.report.fetch_report_inputs` -> `ReportInputs`); `compose` turns it into
+a `Report` of frozen dataclasses with full precision (money in the configured currency,
+ratios as fractions, NPS -100..100, engagement in days, None where undefined); the one
+function that makes the JSON of section 5 is `valuemodel.present.report_json.report_json`
+and it is the only place that rounds. Pages, the brief and the CLI read attributes.
+
+    Report
+      period: Period            currency: str
+      products: tuple[ProductReport, ...]   (sorted by product_id)
+        product_id, name, buyer: Buyer, user: User, okr_links: tuple[Link, ...]
+      portfolio: Portfolio
+        buyer: Buyer            (computed on the summed monthly flows of all products)
+
+`Buyer` and `User` are `valuemodel.core.metrics.Buyer` / `.User` (the figures metrics
+computes), re-exported here.
+
+How to add a field (e.g. `User.happiness_responses`, `Link.verdict`, `ProductReport.funnel`):
+1. add it to the dataclass with a type and, when it is optional, a default (`= None` or
+   `= ()`), so every existing constructor keeps working; a nested record is one more
+   frozen dataclass in this module (tuples, not lists, for sequences);
+2. fill it in `compose` (or in `metrics.user_figures` / `metrics.buyer_figures`), from a
+   new field of `ReportInputs` that `valuemodel.data.report.fetch_report_inputs` fetches
+   when it needs more data;
+3. emit it in `valuemodel.present.report_json` (the key, its place in the object and its
+   rounding), and add it to DESIGN section 5's example and to the report tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from valuemodel.core import metrics, okr
+from valuemodel.core.contract import Assumptions
+from valuemodel.core.metrics import Buyer, User
+from valuemodel.core.months import Period
+from valuemodel.core.stats import Interval
+
+LINK_COLUMNS = (
+    "r", "lag_months", "months", "ci90", "r_changes", "months_changes", "ci90_changes",
+    "verdict",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Link:
+    """One OKR link of a product with its strength (DESIGN section 4, `okr.LinkStrength`):
+    r (-1..1), lag_months (0..3) and months (the pairs behind r), None without enough
+    data; ci90, the 90% interval of r; r_changes over months_changes pairs of
+    month-over-month changes with ci90_changes; verdict, one of `okr.VERDICTS`."""
+
+    kr_id: str
+    metric: str
+    evidence: str
+    r: float | None
+    lag_months: int | None
+    months: int | None
+    ci90: Interval | None = None
+    r_changes: float | None = None
+    months_changes: int | None = None
+    ci90_changes: Interval | None = None
+    verdict: str = okr.NOT_ENOUGH_DATA
+
+
+@dataclass(frozen=True)
+class ProductReport:
+    """One product's figures over the period: buyer (money, summed over the period),
+    user (HEART values of the period's last month) and its OKR links."""
+
+    product_id: str
+    name: str
+    buyer: Buyer
+    user: User
+    okr_links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """The portfolio's buyer figures, computed on the summed monthly flows of all
+    products (not averaged)."""
+
+    buyer: Buyer
+
+
+@dataclass(frozen=True)
+class Report:
+    """The report of one product or of the whole portfolio over a period."""
+
+    period: Period
+    currency: str
+    products: tuple[ProductReport, ...]
+    portfolio: Portfolio
+
+    def product(self, product_id: str) -> ProductReport:
+        """The product's entry; KeyError when the report does not hold it."""
+        for entry in self.products:
+            if entry.product_id == product_id:
+                return entry
+        raise KeyError(product_id)
+
+    def buyer_of(self, product_id: str | None) -> Buyer:
+        """The buyer figures of a selection: one product's, or the portfolio's (None)."""
+        if product_id is not None:
+            for entry in self.products:
+                if entry.product_id == product_id:
+                    return entry.buyer
+        return self.portfolio.buyer
+
+
+@dataclass(frozen=True)
+class LinkInputs:
+    """What the OKR links need, fetched in one go.
+
+    links: `metric_links_for` rows (product_id, metric, kr_id, evidence, note, kr_title,
+    objective_id); measurements: kr_id, month (datetime), value; history_months: the
+    `product_months` rows over the union of the products' active spans; spans: per
+    product, its first and last month holding a usage event ('YYYY-MM')."""
+
+    links: pd.DataFrame
+    measurements: pd.DataFrame
+    history_months: pd.DataFrame
+    spans: Mapping[str, tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """Everything `compose` reads, fetched by the data layer in one descent.
+
+    products: product_id, name (and the catalogue's other columns); months: the
+    `product_months` rows of the period; goals: `heart_goals_for` rows."""
+
+    period: Period
+    assumptions: Assumptions
+    products: pd.DataFrame
+    months: pd.DataFrame
+    goals: pd.DataFrame
+    link_inputs: LinkInputs
+
+
+def link_history(
+    history_months: pd.DataFrame, spans: Mapping[str, tuple[str, str]], assumptions: Assumptions
+) -> pd.DataFrame:
+    """`metrics.monthly_values` of each product over its own active span: every month from
+    its first to its last month holding a usage event (the series behind every link's r).
+
+    history_months: `product_months` rows covering the union of the spans."""
+    if not spans:
+        return pd.DataFrame(columns=["product_id", "month"])
+    values = monthly_values(history_months, assumptions)
+    in_span = pd.Series(False, index=values.index)
+    for pid, (own_first, own_last) in spans.items():
+        in_span |= (
+            (values["product_id"] == pid)
+            & (values["month"] >= pd.Timestamp(f"{own_first}-01"))
+            & (values["month"] <= pd.Timestamp(f"{own_last}-01"))
+        )
+    return values[in_span].reset_index(drop=True)
+
+
+def link_strengths(inputs: LinkInputs, assumptions: Assumptions) -> pd.DataFrame:
+    """Every link with r, lag_months and months, and ci90, r_changes, months_changes,
+    ci90_changes and verdict (DESIGN section 4).
+
+    The product metric's series spans every month from the product's first to its last
+    month holding any usage event, over all stored data (not only the report period).
+    Columns: the `links` columns plus LINK_COLUMNS (object: None without enough data;
+    intervals are (low, high) tuples).
+    """
+    links = inputs.links
+    if links.empty:
+        return links.assign(**{column: [] for column in LINK_COLUMNS})
+    history = link_history(inputs.history_months, inputs.spans, assumptions)
+    measurements = inputs.measurements
+    products = set(history["product_id"])
+    results = []
+    for link in links.itertuples():
+        strength = okr.NOT_ENOUGH
+        if link.product_id in products:
+            kr = measurements[measurements["kr_id"] == link.kr_id]
+            strength = okr.link_strength(
+                okr.metric_series(history, str(link.product_id), str(link.metric)),
+                pd.Series(kr["value"].to_numpy(dtype=float), index=kr["month"]),
+            )
+        results.append(tuple(getattr(strength, column) for column in LINK_COLUMNS))
+    strengths = pd.DataFrame(results, columns=list(LINK_COLUMNS), dtype=object)
+    return pd.concat([links.reset_index(drop=True), strengths], axis=1)
+
+
+def _interval(value: object) -> Interval | None:
+    if not isinstance(value, tuple | list) or len(value) != 2:
+        return None
+    return float(value[0]), float(value[1])
+
+
+def monthly_values(months: pd.DataFrame, assumptions: Assumptions) -> pd.DataFrame:
+    """`metrics.monthly_values` with the stored assumptions (hourly cost, survey minimum)."""
+    return metrics.monthly_values(
+        months,
+        assumptions.loaded_hourly_cost,
+        min_survey_responses=assumptions.min_survey_responses,
+    )
+
+
+def _links_of(strengths: pd.DataFrame, product_id: str) -> tuple[Link, ...]:
+    if strengths.empty:
+        return ()
+    own = strengths[strengths["product_id"] == product_id]
+    return tuple(
+        Link(
+            kr_id=str(link.kr_id),
+            metric=str(link.metric),
+            evidence=str(link.evidence),
+            r=None if link.r is None else float(link.r),
+            lag_months=None if link.lag_months is None else int(link.lag_months),
+            months=None if link.months is None else int(link.months),
+            ci90=_interval(link.ci90),
+            r_changes=None if link.r_changes is None else float(link.r_changes),
+            months_changes=None if link.months_changes is None else int(link.months_changes),
+            ci90_changes=_interval(link.ci90_changes),
+            verdict=str(link.verdict),
+        )
+        for link in own.itertuples()
+    )
+
+
+def compose(inputs: ReportInputs) -> Report:
+    """The report of `inputs.period` for the products of `inputs.products` (one or all)."""
+    products = inputs.products
+    values = monthly_values(inputs.months, inputs.assumptions)
+    goals = inputs.goals
+    strengths = link_strengths(inputs.link_inputs, inputs.assumptions)
+
+    entries = []
+    for product in products.sort_values("product_id").itertuples():
+        pid = str(product.product_id)
+        own = values[values["product_id"] == pid]
+        targets = {
+            str(row.dimension): float(row.target)
+            for row in goals[goals["product_id"] == pid].itertuples()
+        }
+        entries.append(
+            ProductReport(
+                product_id=pid,
+                name=str(product.name),
+                buyer=metrics.buyer_figures(metrics.monthly_flows(own)),
+                user=metrics.user_figures(own.iloc[-1], targets),
+                okr_links=_links_of(strengths, pid),
+            )
+        )
+    return Report(
+        period=inputs.period,
+        currency=inputs.assumptions.currency,
+        products=tuple(entries),
+        portfolio=Portfolio(buyer=metrics.buyer_figures(metrics.monthly_flows(values))),
+    )
+
+
+__all__ = [
+    "Buyer",
+    "Link",
+    "LinkInputs",
+    "Portfolio",
+    "ProductReport",
+    "Report",
+    "ReportInputs",
+    "User",
+    "compose",
+    "link_history",
+    "link_strengths",
+    "monthly_values",
+]

@@ -1,0 +1,238 @@
+"""The HEART page's model: its sentences, captions and tables. Pure (no streamlit).
+
+Every product name, goal and signal that reaches Markdown goes through `text.plain`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from valuemodel.present import charts, heart
+from valuemodel.present import formats as formatting
+from valuemodel.present.text import plain
+
+INTRO = (
+    "**Do people like, use, adopt, keep using and succeed with the product?** "
+    "Happiness (NPS), Engagement (active days), Adoption (share of eligible users), "
+    "Retention (share of last month's users back) and Task success, each scored 0-100 "
+    "against its goal."
+)
+GSM_CAPTION = (
+    "From heart_goals.csv. Key metrics are the ones the product is steered by; "
+    "backstops guard against a win on one hiding a loss on another, so a backstop below "
+    f"target is flagged ({heart.BACKSTOP_WARNING}). Status compares the period's last month "
+    "with the target: met, below goal, no data (no value that month), no goal, or too few "
+    "responses (an NPS from fewer than min_survey_responses answers: shown, never judged)."
+)
+HEATMAP_CAPTION = (
+    "Each cell is the product's score for the dimension against its own goal: "
+    "clamp(100 x (value - floor) / (target - floor), 0, 100), floor -100 for NPS and 0 "
+    "otherwise. 'no goal' means the product set no goal for it; 'no data' means there "
+    "was no value in the month. Neither counts as 0 in the index. An NPS is that of the "
+    "rolling quarter's survey answers, with their count (n=…); with fewer than "
+    "min_survey_responses (Data page) it reads 'too few' and is not scored."
+)
+LIFECYCLE_CAPTION = (
+    "New = first ever active month; returning = active this and last month; resurrected "
+    "= active this month, not last month, but before; dormant = active last month, not this."
+)
+PORTFOLIO_LIFECYCLE_CAPTION = (
+    "Lifecycle, counted per product (someone using two products counts in each): "
+    + LIFECYCLE_CAPTION[0].lower()
+    + LIFECYCLE_CAPTION[1:]
+)
+COHORT_CAPTION = (
+    "Users grouped by their first ever active month; each cell is the share of the "
+    "cohort active k months later (retention by cohort, not month over month)."
+)
+TASK_CAPTION = (
+    "Task success = events that succeeded / events with an outcome. The median duration "
+    "is each action's own median over the events that recorded a duration; medians of "
+    "different actions are not combined."
+)
+GSM_COLUMNS_PORTFOLIO = [
+    "Product", "Dimension", "Role", "Status", "Current value", "Target", "Goal", "Signal",
+    "Metric",
+]  # fmt: skip
+GSM_COLUMNS_PRODUCT = [
+    "Dimension", "Role", "Status", "Current value", "Target", "Goal", "Signal", "Metric",
+]  # fmt: skip
+
+
+def status_style(status: str) -> str:
+    """CSS for a Status cell: the verdict readable at a glance, not by colour alone."""
+    if status.startswith(heart.BELOW):
+        return f"color: {charts.COST}; font-weight: 600"
+    if status == heart.MET:
+        return f"color: {charts.SAVINGS}; font-weight: 600"
+    return "color: #6B7280"
+
+
+def backstop_alert(gsm: pd.DataFrame) -> str | None:
+    """Markdown for the backstops below target (names and goals escaped), or None."""
+    warnings = heart.backstop_warnings(gsm)
+    if not warnings:
+        return None
+    verb = "s are" if len(warnings) > 1 else " is"
+    return (
+        f"**{len(warnings)} backstop{verb} below target.** A win elsewhere may be costing "
+        "this:\n\n" + "\n".join(f"- {plain(w)}" for w in warnings)
+    )
+
+
+def portfolio_summary(
+    mean_index: float | None,
+    indexed: int,
+    last_month: str,
+    trend: str | None,
+    worst: tuple[str, float, int] | None,
+) -> str:
+    """The portfolio's lead sentences (Markdown, no user text)."""
+    summary = []
+    if mean_index is not None:
+        summary.append(
+            f"The portfolio HEART index (the mean of {indexed} products' indexes) is "
+            f"**{heart.format_score(mean_index)} / 100** in {last_month}"
+            + (f", {trend}" if trend else "")
+            + "."
+        )
+    if worst:
+        summary.append(
+            f"Weakest dimension across products: **{heart.DIMENSION_LABELS[worst[0]]}** "
+            f"(mean score {heart.format_score(worst[1])} over {worst[2]} "
+            f"product{'s' if worst[2] != 1 else ''})."
+        )
+    return " ".join(summary)
+
+
+def product_summary(
+    index_value: float | None,
+    last_month: str,
+    trend: str | None,
+    worst: tuple[str, float] | None,
+    cards: Sequence[heart.DimensionCard],
+) -> str:
+    """One product's lead sentences (Markdown): index, weakest dimension (the one rule,
+    `heart.weakest`), what is not scored."""
+    sentence = []
+    if index_value is not None:
+        sentence.append(
+            f"HEART index **{heart.format_score(index_value)} / 100** in {last_month}"
+            + (f", {trend}" if trend else "")
+            + "."
+        )
+    if worst:
+        card = next(c for c in cards if c.dimension == worst[0])
+        sentence.append(
+            f"Weakest dimension: **{heart.DIMENSION_LABELS[worst[0]]}**, score "
+            f"{heart.format_score(worst[1])} ({plain(card.detail)})."
+        )
+    missing = [c for c in cards if c.headline in (heart.NO_GOAL, heart.NO_DATA, heart.TOO_FEW)]
+    if missing:
+        sentence.append(
+            "Not scored: "
+            + ", ".join(f"{heart.DIMENSION_LABELS[c.dimension]} ({c.headline})" for c in missing)
+            + "."
+        )
+    return " ".join(sentence) if sentence else "No dimension has a score yet."
+
+
+def card_help(dimension: str, previous_month: str) -> str:
+    return (
+        f"{heart.DIMENSION_LABELS[dimension]}, in {heart.DIMENSION_UNITS[dimension]}. Score "
+        "(0-100) = clamp(100 x (value - floor) / (goal - floor), 0, 100), floor -100 for NPS "
+        f"and 0 otherwise. The change is the value's, against {previous_month}."
+    )
+
+
+def happiness_table(nps: pd.DataFrame, last_month: str, names: Mapping[str, str]) -> pd.DataFrame:
+    """Each product's NPS of the quarter ending in the last month: Product, NPS, 90%
+    interval, Responses, Scored."""
+    latest = nps[nps["month"].dt.strftime("%Y-%m") == last_month]
+    return pd.DataFrame(
+        {
+            "Product": [names.get(p, p) for p in latest["product_id"]],
+            "NPS": [formatting.nps(v) for v in latest["happiness"]],
+            "90% interval": [
+                heart.format_interval("happiness", (lo, hi)) or formatting.MISSING
+                for lo, hi in zip(latest["low"], latest["high"], strict=True)
+            ],
+            "Responses": latest["responses"].astype(int),
+            "Scored": latest["confidence"],
+        }
+    )
+
+
+def happiness_caption(last_month: str, minimum: int = heart.LOW_CONFIDENCE_RESPONSES) -> str:
+    return (
+        f"NPS of the survey responses of the quarter ending {last_month} (its month and the "
+        f"two before). With fewer than {minimum:,} responses (min_survey_responses on the "
+        "Data page) it is shown with its interval but not scored, so it moves no index and "
+        "raises no warning."
+    )
+
+
+def nps_title(nps: pd.DataFrame, last_month: str) -> str:
+    latest = nps.iloc[-1]
+    if latest["responses"]:
+        return (
+            f"NPS {formatting.nps(latest['happiness'])} in the quarter to {last_month}, from "
+            f"{formatting.number(latest['responses'])} responses"
+        )
+    return f"NPS by month (no responses in {last_month})"
+
+
+def reach_title(values: pd.DataFrame, adoption: float | None, last_month: str) -> str:
+    latest = values.iloc[-1]
+    return (
+        f"{formatting.number(latest['active_users'])} of "
+        f"{formatting.number(latest['eligible_users'])} eligible users active in "
+        f"{last_month} ({heart.format_value('adoption', adoption)})"
+    )
+
+
+def no_usage_notice(product_name: str, first: str, last: str) -> str:
+    return (
+        f"{plain(product_name)} has no usage events and no survey responses in {first} to "
+        f"{last}: adoption is 0 and the other dimensions have no data. Choose a longer "
+        "period, or import its events on the Data page."
+    )
+
+
+def portfolio_tiles(
+    mean_index: float | None, indexed: int, products: int, backstops_below: int, change: str | None
+) -> list[tuple[str, str, str | None, str]]:
+    """The portfolio's three tiles as (label, value, change, help)."""
+    return [
+        (
+            "HEART index, mean of products",
+            heart.format_score(mean_index) if mean_index is not None else heart.NO_DATA,
+            change,
+            "The portfolio's headline is the mean of the products' HEART indexes in the last "
+            "month; each product's index is the mean of its scores against its own goals "
+            "(0-100). Products without any score are left out.",
+        ),
+        (
+            "Products with a HEART index",
+            f"{indexed} of {products}",
+            None,
+            "A product needs at least one goal and a value for it in the last month.",
+        ),
+        (
+            "Backstops below target",
+            formatting.number(backstops_below),
+            None,
+            "Backstop metrics under their target in the last month; listed with the "
+            "Goals-Signals-Metrics table.",
+        ),
+    ]
+
+
+def period_caption(label: str, last_month: str) -> str:
+    return (
+        f"{plain(label)}. Headline values and scores are those of the period's last month, "
+        f"{last_month}; the charts show every month of the period. Months are calendar months "
+        "in UTC."
+    )
