@@ -115,14 +115,14 @@ def test_min_survey_responses_is_saved_and_decides_which_nps_is_scored(portfolio
 
     def ci_happiness_score() -> object:
         report = build_report(portfolio_app, Period("2025-01", "2025-04"), "ci")
-        return report["products"][0]["user"]["scores"]["happiness"]  # type: ignore[index]
+        return report.products[0].user.scores["happiness"]
 
     assert ci_happiness_score() is None
     at = open_page("views/data.py", **{"from": "2025-01", "to": "2025-04"})
     at.number_input(key="assumption_min_survey_responses").set_value(4)
     save_button(at).click().run()
     assert stored(portfolio_app)["min_survey_responses"] == "4"
-    assert ci_happiness_score() == 83.3  # 100 x (25 + 100) / (50 + 100)
+    assert ci_happiness_score() == pytest.approx(250 / 3)  # 100 x (25 + 100) / (50 + 100)
     at.switch_page("views/heart.py").run()
     assert not at.exception
 

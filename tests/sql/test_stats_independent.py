@@ -22,6 +22,7 @@ from statsmodels.stats.proportion import proportion_confint
 from tests.conftest import DEMO_END_MONTH
 from valuemodel.core.months import Period
 from valuemodel.data.report import build_report
+from valuemodel.present.report_json import report_json
 
 FIRST = str(pd.Period(DEMO_END_MONTH, freq="M") - 11)
 PERIOD = Period(FIRST, DEMO_END_MONTH)
@@ -57,8 +58,8 @@ def raw(demo_csv_dir: Path) -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def report(demo_engine: Engine) -> dict[str, dict[str, object]]:
-    built = build_report(demo_engine, PERIOD)
-    return {p["product_id"]: p for p in built["products"]}  # type: ignore[index,union-attr]
+    built = report_json(build_report(demo_engine, PERIOD))
+    return {p["product_id"]: p for p in built["products"]}
 
 
 def quarter_surveys(surveys: pd.DataFrame, product_id: str, month: pd.Period) -> pd.Series:
