@@ -90,7 +90,10 @@ def cost_chart(result: core_plan.PlanResult) -> alt.TopLevelMixin:
         .encode(
             x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y")),
             y=alt.Y(
-                "cost:Q", title=f"Cost per month ({result.currency})", axis=alt.Axis(format=fmt)
+                "cost:Q",
+                title=f"Cost per month ({result.currency})",
+                axis=alt.Axis(format=fmt),
+                scale=alt.Scale(zero=False),
             ),
             color=alt.Color(
                 "series:N",
@@ -202,7 +205,7 @@ def contribution_chart(result: core_plan.PlanResult) -> alt.TopLevelMixin:
                 subtitle="NPV change against today; products kept as today change nothing.",
             )
         ),
-        height=max(120, 44 * len(rows)),
+        height=max(180, 50 * len(rows)),
     )
 
 
@@ -270,7 +273,8 @@ def render(sel) -> None:  # type: ignore[no-untyped-def]
     npv_bands = result.npv_percentiles()
     first_cost = float(result.monthly["cost"].iloc[0])
     first_cost_today = float(result.monthly["cost_today"].iloc[0])
-    tiles = st.columns(4)
+    # On a projector the tiles' large figures need two to a row.
+    tiles = [*st.columns(2), *st.columns(2)] if ui.presenting() else st.columns(4)
     ui.tile(
         tiles[0],
         f"NPV over {result.horizon} months",

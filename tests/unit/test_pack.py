@@ -79,7 +79,9 @@ def test_event_markers_share_one_layer_for_notes_and_releases() -> None:
     layer = charts.event_markers(events)
     assert layer is not None
     spec = layer.to_dict()
-    assert len(spec["layer"]) == 2
-    values = next(iter(spec["datasets"].values()))
-    assert {v["kind"] for v in values} == {"note", "release"}
+    assert len(spec["layer"]) == 4  # a rule and a symbol per kind
+    kinds = {v["kind"] for values in spec["datasets"].values() for v in values}
+    assert kinds == {"note", "release"}
+    colours = {part["mark"]["color"] for part in spec["layer"]}
+    assert colours == {charts.EVENT_COLORS["note"], charts.EVENT_COLORS["release"]}
     assert charts.event_markers(events.iloc[0:0]) is None

@@ -76,43 +76,31 @@ def event_markers(
     data = events.loc[:, list(EVENT_COLUMNS)].copy()
     data = data.rename(columns={"month": x})
     data[x] = pd.to_datetime(data[x])
-    kinds = sorted(data["kind"].astype(str).unique())
-    color = alt.Color(
-        "kind:N",
-        scale=alt.Scale(domain=kinds, range=[EVENT_COLORS.get(k, GOAL) for k in kinds]),
-        legend=alt.Legend(title="Marked"),
-    )
     tooltip = [
         alt.Tooltip(f"{x}:T", title="Month", format="%b %Y"),
         alt.Tooltip("kind:N", title="What"),
         alt.Tooltip("label:N", title="Note"),
         alt.Tooltip("detail:N", title="Detail"),
     ]
-    rules = (
-        alt.Chart(data)
-        .mark_rule(strokeDash=[3, 3], strokeWidth=1.5, opacity=0.8)
-        .encode(x=alt.X(f"{x}:T"), color=color, tooltip=tooltip)
-    )
-    shape = alt.Shape(
-        "kind:N",
-        scale=alt.Scale(
-            domain=kinds, range=["triangle-down" if k == "note" else "diamond" for k in kinds]
-        ),
-        legend=None,
-    )
-    if y_top is None:
-        points = (
-            alt.Chart(data)
-            .mark_point(filled=True, size=110, opacity=1, yOffset=6)
-            .encode(x=alt.X(f"{x}:T"), y=alt.value(0), color=color, shape=shape, tooltip=tooltip)
+    # Fixed colours per kind (no colour scale): the markers never join or split the
+    # legend of the chart they are layered on.
+    layers: list[alt.Chart] = []
+    for kind in sorted(data["kind"].astype(str).unique()):
+        own = data[data["kind"] == kind]
+        colour = EVENT_COLORS.get(kind, GOAL)
+        shape = "triangle-down" if kind == "note" else "diamond"
+        layers.append(
+            alt.Chart(own)
+            .mark_rule(strokeDash=[3, 3], strokeWidth=1.5, opacity=0.8, color=colour)
+            .encode(x=alt.X(f"{x}:T"), tooltip=tooltip)
         )
-    else:
-        points = (
-            alt.Chart(data.assign(_top=y_top))
-            .mark_point(filled=True, size=110, opacity=1)
-            .encode(x=alt.X(f"{x}:T"), y="_top:Q", color=color, shape=shape, tooltip=tooltip)
+        y = alt.value(0) if y_top is None else alt.datum(y_top)
+        layers.append(
+            alt.Chart(own)
+            .mark_point(filled=True, size=110, opacity=1, yOffset=6, color=colour, shape=shape)
+            .encode(x=alt.X(f"{x}:T"), y=y, tooltip=tooltip)
         )
-    return alt.LayerChart(layer=[rules, points])
+    return alt.LayerChart(layer=layers)
 
 
 def note_events(notes: pd.DataFrame) -> pd.DataFrame:

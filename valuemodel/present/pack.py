@@ -138,9 +138,7 @@ def value_chart(series: Sequence[Mapping[str, Any]], notes: pd.DataFrame, curren
         )
     )
     markers = charts.event_markers(charts.note_events(notes))
-    layered = (
-        lines if markers is None else alt.layer(lines, markers).resolve_scale(color="independent")
-    )
+    layered = lines if markers is None else alt.layer(lines, markers)
     return charts.style(layered, height=300)
 
 

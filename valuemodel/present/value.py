@@ -879,7 +879,7 @@ def cumulative_chart(
     )
     layered = alt.layer(*layers)
     if markers is not None:
-        layered = alt.layer(*layers, markers).resolve_scale(color="independent")
+        layered = alt.layer(*layers, markers)
     return charts.style(layered.properties(title=title), height=340)
 
 
