@@ -25,6 +25,7 @@ PAGES = {
     ],
     "User view": [
         st.Page("views/heart.py", title="HEART", icon=":material/favorite:"),
+        st.Page("views/adoption.py", title="Adoption", icon=":material/groups:"),
     ],
     "Plan": [
         st.Page("views/scenarios.py", title="Scenarios", icon=":material/tune:"),

@@ -8,13 +8,13 @@ DATABASE_URL disables every writing feature with an explanation, whoever is sign
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import streamlit as st
 
 from dashboard import data
 from valuemodel.core import access
+from valuemodel.data import settings as config
 from valuemodel.data import store
 
 
@@ -42,7 +42,7 @@ def auth_configured() -> bool:
 
 def editors() -> tuple[str, ...]:
     configured = _secret("access") or {}
-    raw = configured.get("editors") or os.environ.get("VALUEDASH_EDITORS")
+    raw = configured.get("editors") or config.current().optional("VALUEDASH_EDITORS")
     return access.parse_editors(raw)  # type: ignore[arg-type]
 
 

@@ -7,46 +7,42 @@ progress. Later starts reuse the data. Failures become a calm message, never a t
 
 from __future__ import annotations
 
-import os
 import tempfile
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 
 import streamlit as st
 from sqlalchemy.engine import Engine
 
 from valuemodel.data import db, store
+from valuemodel.data import settings as config
 from valuemodel.data.importer import import_folder
 from valuemodel.data.schema import ensure_schema
-
-DEMO_EVENTS = int(os.environ.get("VALUEDASH_DEMO_EVENTS", "1000000"))
 
 _lock = threading.Lock()
 _ready_engines: set[int] = set()
 
 
-def _secret_database_url(name: str = "DATABASE_URL") -> str | None:
-    try:
-        value = st.secrets.get(name)
-    except Exception:  # noqa: BLE001 - no secrets file is the normal case
-        return None
-    return str(value) if value else None
+def _secrets() -> dict[str, object]:
+    """The top-level Streamlit secrets named like a setting (none without a secrets file)."""
+    found: dict[str, object] = {}
+    for setting in config.SETTINGS:
+        try:
+            value = st.secrets.get(setting.name)
+        except Exception:  # noqa: BLE001 - no secrets file is the normal case
+            return found
+        if value and not isinstance(value, Mapping):
+            found[setting.name] = value
+    return found
 
 
 def settings() -> db.Settings:
-    """Environment first, then Streamlit secrets (DATABASE_URL and DATABASE_READ_URL)."""
-    base = db.Settings.from_env()
-    changed = False
-    for name, current in (
-        ("DATABASE_URL", base.database_url),
-        ("DATABASE_READ_URL", base.database_read_url),
-    ):
-        if current is None:
-            secret = _secret_database_url(name)
-            if secret:
-                os.environ[name] = secret
-                changed = True
-    return db.Settings.from_env() if changed else base
+    """Resolve the settings (environment first, then Streamlit secrets), install them for
+    the data layer, and return where the data lives."""
+    resolved = config.resolve(secrets=_secrets())
+    config.install(resolved)
+    return db.Settings.from_env(resolved)
 
 
 def _load_demo(engine: Engine) -> None:
@@ -57,7 +53,8 @@ def _load_demo(engine: Engine) -> None:
         from valuemodel.demo.portfolio import write_demo_csv
 
         with tempfile.TemporaryDirectory(prefix="valuedash-demo-") as scratch:
-            write_demo_csv(Path(scratch), events=DEMO_EVENTS, progress=status.write)
+            events = config.current().integer("VALUEDASH_DEMO_EVENTS")
+            write_demo_csv(Path(scratch), events=events, progress=status.write)
             result = import_folder(engine, Path(scratch), progress=status.write)
         status.update(
             label=f"Demo portfolio loaded: {result.total_rows:,} rows in {result.seconds:.0f} s.",

@@ -11,6 +11,7 @@ import streamlit as st
 
 from valuemodel.core.months import Period, default_period
 from valuemodel.core.report import Report
+from valuemodel.core.segments import Segment
 from valuemodel.data import db, store
 from valuemodel.data.report import build_report
 
@@ -58,8 +59,10 @@ def assumptions() -> store.Assumptions:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def product_months(month_from: str, month_to: str, product_id: str | None) -> pd.DataFrame:
-    return store.fetch_product_months(read_engine(), month_from, month_to, product_id)
+def product_months(
+    month_from: str, month_to: str, product_id: str | None, segment: Segment | None = None
+) -> pd.DataFrame:
+    return store.fetch_product_months(read_engine(), month_from, month_to, product_id, segment)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -68,8 +71,10 @@ def heart_goals(product_id: str | None) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def report(month_from: str, month_to: str, product_id: str | None) -> Report:
-    return build_report(read_engine(), Period(month_from, month_to), product_id)
+def report(
+    month_from: str, month_to: str, product_id: str | None, segment: Segment | None = None
+) -> Report:
+    return build_report(read_engine(), Period(month_from, month_to), product_id, segment=segment)
 
 
 def period_default(today) -> Period:  # type: ignore[no-untyped-def]
@@ -111,18 +116,47 @@ def okr_metric_values(product_id: str | None) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def heart_lifecycle(month_from: str, month_to: str, product_id: str | None) -> pd.DataFrame:
-    return store.fetch_heart_lifecycle(read_engine(), month_from, month_to, product_id)
+def heart_lifecycle(
+    month_from: str, month_to: str, product_id: str | None, segment: Segment | None = None
+) -> pd.DataFrame:
+    return store.fetch_heart_lifecycle(read_engine(), month_from, month_to, product_id, segment)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def heart_cohorts(month_from: str, month_to: str, product_id: str | None) -> pd.DataFrame:
-    return store.fetch_heart_cohorts(read_engine(), month_from, month_to, product_id)
+def heart_cohorts(
+    month_from: str, month_to: str, product_id: str | None, segment: Segment | None = None
+) -> pd.DataFrame:
+    return store.fetch_heart_cohorts(read_engine(), month_from, month_to, product_id, segment)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def heart_action_months(month_from: str, month_to: str, product_id: str | None) -> pd.DataFrame:
     return store.fetch_heart_action_months(read_engine(), month_from, month_to, product_id)
+
+
+# ---------------------------------------------------------------- segments (Adoption page)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def segment_values() -> pd.DataFrame:
+    return store.fetch_segment_values(read_engine())
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def segment_months(
+    month_from: str, month_to: str, product_id: str | None, attribute: str | None = None
+) -> pd.DataFrame:
+    return store.fetch_segment_months(read_engine(), month_from, month_to, product_id, attribute)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def products_with_rules() -> frozenset[str]:
+    return store.fetch_products_with_rules(read_engine())
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def eligibility_rules(product_id: str | None) -> pd.DataFrame:
+    return store.fetch_eligibility_rules(read_engine(), product_id)
 
 
 # ---------------------------------------------------------------- Value and Data pages

@@ -15,6 +15,7 @@ import streamlit as st
 
 from dashboard import data
 from valuemodel.core.months import Period, last_complete_month, month_range
+from valuemodel.core.segments import Segment
 
 PORTFOLIO = "all"
 PENDING = "frame_pending_product"
@@ -27,6 +28,7 @@ class Selection:
     product_id: str | None
     product_name: str
     period: Period
+    segment: Segment | None = None  # None: everyone (user figures of one segment otherwise)
 
     @property
     def is_portfolio(self) -> bool:
@@ -149,7 +151,10 @@ def sidebar() -> Selection:
     if notice:
         st.info(notice, icon=":material/link_off:")
     product_id = None if product in (None, PORTFOLIO) else str(product)
+    from dashboard import segment_filter
+
     return Selection(
+        segment=segment_filter.sidebar(),
         product_id=product_id,
         product_name="Whole portfolio" if product_id is None else names.get(product_id, product_id),
         period=Period(str(start), str(end)),

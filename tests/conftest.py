@@ -135,3 +135,18 @@ def app_env(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     db.reset_engine()
     yield demo_url
     db.reset_engine()
+
+
+TIERS = ("unit", "sql", "app", "e2e", "pg15")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test with its tier, from the folder it lives in (tests/<tier>/...)."""
+    root = Path(__file__).resolve().parent
+    for item in items:
+        try:
+            tier = Path(str(item.fspath)).resolve().relative_to(root).parts[0]
+        except ValueError:
+            continue
+        if tier in TIERS:
+            item.add_marker(getattr(pytest.mark, tier))

@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, segment_filter, ui
 from valuemodel.core import metrics
 from valuemodel.core.contract import HEART_DIMENSIONS
 from valuemodel.present import heart
@@ -65,16 +65,19 @@ period = selection.period
 st.title("HEART")
 st.markdown(page.INTRO)
 
+segment_filter.caption(selection.segment)
 catalogue = data.products()
 if catalogue.empty:
     ui.empty_state("No products are loaded yet.")
     st.stop()
 
 names: Mapping[str, str] = dict(zip(catalogue["product_id"], catalogue["name"], strict=True))
-report = data.report(period.first, period.last, selection.product_id)
+report = data.report(period.first, period.last, selection.product_id, selection.segment)
 assumptions = data.assumptions()
 lead_in = heart.month_before(period.first)
-months_with_lead_in = data.product_months(lead_in, period.last, selection.product_id)
+months_with_lead_in = data.product_months(
+    lead_in, period.last, selection.product_id, selection.segment
+)
 minimum = assumptions.min_survey_responses
 all_values = metrics.monthly_values(
     months_with_lead_in, assumptions.loaded_hourly_cost, min_survey_responses=minimum
@@ -85,8 +88,8 @@ scores = heart.monthly_scores(all_values, goals)
 index = heart.monthly_index(scores)
 last_month = period.last
 previous_month = heart.month_before(last_month)
-lifecycle = data.heart_lifecycle(period.first, period.last, selection.product_id)
-cohorts = data.heart_cohorts(period.first, period.last, selection.product_id)
+lifecycle = data.heart_lifecycle(period.first, period.last, selection.product_id, selection.segment)
+cohorts = data.heart_cohorts(period.first, period.last, selection.product_id, selection.segment)
 actions = data.heart_action_months(period.first, period.last, selection.product_id)
 grid = heart.cohort_grid(cohorts, period.last)
 nps = heart.nps_months(values, minimum)

@@ -9,6 +9,17 @@ WITH months AS (
 ), selected AS (
     SELECT product_id, eligible_users FROM products
     WHERE CAST(:product_id AS text) IS NULL OR product_id = CAST(:product_id AS text)
+), ruled AS (
+    SELECT DISTINCT e.product_id FROM eligibility e JOIN selected s USING (product_id)
+), eligible AS (
+    -- With eligibility rules, the people employed in the month who match any rule.
+    SELECT e.product_id, m.month, count(*) AS eligible_users
+    FROM eligible_people e
+    JOIN selected s USING (product_id)
+    JOIN months m
+      ON (e.started_on IS NULL OR e.started_on < (m.month + interval '1 month')::date)
+     AND (e.left_on IS NULL OR e.left_on >= m.month)
+    GROUP BY 1, 2
 ), activity AS (
     SELECT r.product_id, r.month, r.active_users, r.active_days, r.retained_users
     FROM rollup_product_month r JOIN selected s USING (product_id)
@@ -47,7 +58,9 @@ WITH months AS (
     WHERE c.month BETWEEN CAST(:month_from AS date) AND CAST(:month_to AS date)
     GROUP BY 1, 2
 )
-SELECT s.product_id, m.month, s.eligible_users,
+SELECT s.product_id, m.month,
+       CASE WHEN ru.product_id IS NULL THEN s.eligible_users
+            ELSE coalesce(el.eligible_users, 0) END AS eligible_users,
        coalesce(act.active_users, 0) AS active_users,
        coalesce(act.active_days, 0) AS active_days,
        coalesce(prev.active_users, 0) AS prev_active_users,
@@ -67,6 +80,8 @@ SELECT s.product_id, m.month, s.eligible_users,
        coalesce(c.cost, 0) AS cost
 FROM selected s
 CROSS JOIN months m
+LEFT JOIN ruled ru ON ru.product_id = s.product_id
+LEFT JOIN eligible el ON el.product_id = s.product_id AND el.month = m.month
 LEFT JOIN activity act ON act.product_id = s.product_id AND act.month = m.month
 LEFT JOIN activity prev ON prev.product_id = s.product_id AND prev.month = (m.month - interval '1 month')::date
 LEFT JOIN outcomes o ON o.product_id = s.product_id AND o.month = m.month

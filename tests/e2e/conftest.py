@@ -33,12 +33,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/e2e" in str(item.fspath):
-            item.add_marker(pytest.mark.e2e)
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -121,11 +115,49 @@ def screenshot(page: object, name: str) -> Path:
     return path
 
 
+# Streamlit marks its root with the script's state; 'notRunning' once a run has finished.
+SCRIPT_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# Every chart inside the viewport has drawn its marks (Vega draws charts lazily, so
+# charts below the fold are left out until they are scrolled or sized into view).
+CHARTS_DRAWN = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
+    .filter(c => { const r = c.getBoundingClientRect();
+                   return r.bottom > 0 && r.top < window.innerHeight; })
+    .every(c => { const m = c.querySelector('canvas.marks, svg.marks');
+                  return m && m.getBoundingClientRect().width > 0; })"""
+
+
 def wait_for_app(page: object, timeout: float = 60_000) -> None:
-    """Wait until Streamlit has finished running the script (no running indicator)."""
-    page.wait_for_selector("[data-testid='stApp']", timeout=timeout)  # type: ignore[attr-defined]
+    """Wait until Streamlit has finished running the script and the charts in view are
+    drawn: events, not a fixed pause."""
+    page.wait_for_selector(SCRIPT_IDLE, timeout=timeout)  # type: ignore[attr-defined]
     page.wait_for_function(  # type: ignore[attr-defined]
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
         timeout=timeout,
     )
-    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+    wait_for_charts(page, timeout)
+
+
+def wait_for_charts(page: object, timeout: float = 30_000) -> None:
+    """Wait until every chart inside the viewport has drawn."""
+    page.wait_for_function(CHARTS_DRAWN, timeout=timeout)  # type: ignore[attr-defined]
+
+
+def canvas_of(chart: object) -> str:
+    """The drawn pixels of a chart (its canvas as a data URL, or its SVG markup)."""
+    return str(
+        chart.evaluate(  # type: ignore[attr-defined]
+            "c => { const k = c.querySelector('canvas');"
+            " return k ? k.toDataURL() : (c.querySelector('svg') || c).outerHTML; }"
+        )
+    )
+
+
+def wait_for_redraw(chart: object, before: str, timeout: float = 30_000) -> None:
+    """Wait until `chart` shows other pixels than `before` (see canvas_of)."""
+    chart.page.wait_for_function(  # type: ignore[attr-defined]
+        "([c, old]) => { const k = c.querySelector('canvas');"
+        " const now = k ? k.toDataURL() : (c.querySelector('svg') || c).outerHTML;"
+        " return now !== old; }",
+        arg=[chart.element_handle(), before],  # type: ignore[attr-defined]
+        timeout=timeout,
+    )

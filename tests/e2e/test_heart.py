@@ -6,7 +6,7 @@ from tests.e2e.conftest import screenshot, wait_for_app
 
 CHARTS_DRAWN = """() => {
     const charts = [...document.querySelectorAll("[data-testid='stVegaLiteChart']")];
-    return charts.length > 0 && charts.every(c => c.querySelector('canvas, svg'));
+    return charts.length > 0 && charts.every(c => c.querySelector('canvas.marks, svg.marks'));
 }"""
 
 
@@ -21,7 +21,6 @@ def show_everything(page) -> None:
     height = page.evaluate("() => document.querySelector(\"[data-testid='stMain']\").scrollHeight")
     page.set_viewport_size({"width": 1440, "height": min(int(height) + 200, 12_000)})
     page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
-    page.wait_for_timeout(1_000)
 
 
 def assert_clean(page) -> None:

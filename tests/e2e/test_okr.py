@@ -3,7 +3,7 @@ Graphviz (WASM) in Chromium, beside the co-movement charts."""
 
 from __future__ import annotations
 
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import screenshot, wait_for_app, wait_for_charts
 from valuemodel.data.report import link_strengths
 
 TALL = {"width": 1440, "height": 4400}  # Streamlit scrolls inside the page: grow the window
@@ -30,7 +30,7 @@ def test_the_portfolio_ladder_is_drawn_with_a_box_and_a_line_per_link(page, app_
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.get_by_text("Why a high r is not enough").count() == 1
     page.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)
+    wait_for_charts(page)
     path = screenshot(page, "okr-portfolio")
     assert path.stat().st_size > 50_000
 
@@ -46,6 +46,6 @@ def test_one_product_shows_its_links_and_their_co_movement(page, app_url, demo_e
     charts = page.locator("[data-testid='stVegaLiteChart']")
     charts.first.wait_for(timeout=60_000)
     assert charts.count() == len(links)
-    page.wait_for_timeout(1500)
+    wait_for_charts(page)
     path = screenshot(page, "okr-ci")
     assert path.stat().st_size > 50_000

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse
 
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import (
+    canvas_of,
+    screenshot,
+    wait_for_app,
+    wait_for_charts,
+    wait_for_redraw,
+)
 
 TALL = {"width": 1440, "height": 2600}
 TEAM = "[class*='st-key-scn_fte_ci_']"
@@ -31,10 +37,14 @@ def test_dragging_a_slider_updates_the_url_tiles_and_chart(page, app_url):
     tile.wait_for()
     chart = page.locator("[data-testid='stVegaLiteChart']").first
     chart.wait_for()
-    page.wait_for_timeout(1500)  # let the chart finish drawing
+    wait_for_charts(page)
     assert page.locator("[data-testid='stException']").count() == 0
     assert "s_fte" not in url_params(page)  # an untouched page has a clean link
-    npv_before, chart_before = tile.inner_text(), chart.screenshot()
+    npv_before, chart_before, pixels_before = (
+        tile.inner_text(),
+        chart.screenshot(),
+        canvas_of(chart),
+    )
     screenshot(page, "scenarios-ci")
 
     thumb = page.locator(f"{TEAM} [data-testid='stSliderThumbValue']")
@@ -52,7 +62,7 @@ def test_dragging_a_slider_updates_the_url_tiles_and_chart(page, app_url):
         timeout=30_000,
     )
     wait_for_app(page)
-    page.wait_for_timeout(1500)
+    wait_for_redraw(chart, pixels_before)
     slider_value = float(page.locator(f"{TEAM} input[type='range']").input_value())
     assert float(url_params(page)["s_fte"][0]) == slider_value
     assert tile.inner_text() != npv_before
@@ -65,7 +75,6 @@ def test_dragging_a_slider_updates_the_url_tiles_and_chart(page, app_url):
     other.goto(link)
     wait_for_app(other)
     other.locator(NPV_TILE).first.wait_for()
-    other.wait_for_timeout(1000)
     assert other.locator(NPV_TILE).first.inner_text() == tile.inner_text()
     assert float(other.locator(f"{TEAM} input[type='range']").input_value()) == slider_value
     other.close()
@@ -75,7 +84,7 @@ def test_dragging_a_slider_updates_the_url_tiles_and_chart(page, app_url):
     wait_for_app(page)
     page.get_by_text("After the cut").wait_for()
     page.set_viewport_size(TALL)
-    page.wait_for_timeout(1500)
+    wait_for_charts(page)
     body = page.locator("[data-testid='stMain']").inner_text()
     assert "nan" not in body.split() and "None" not in body.split()
     path = screenshot(page, "scenarios-ci-cut")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import screenshot, wait_for_app, wait_for_charts
 
 # Tall enough for the whole page: Streamlit scrolls inside its own container, so a
 # full-page screenshot holds only what the viewport shows.
@@ -24,7 +24,7 @@ def wait_for_rendering(page, charts: int, tables: int) -> None:  # type: ignore[
         arg=[charts, tables],
         timeout=30_000,
     )
-    page.wait_for_timeout(1000)
+    wait_for_charts(page)
 
 
 def assert_calm(page) -> None:  # type: ignore[no-untyped-def]

@@ -23,6 +23,10 @@ HEADERS = {
     "kr_measurements.csv": "kr_id,month,value",
     "surveys.csv": "product_id,user_id,responded_at,score",
     "usage_events.csv": "product_id,user_id,occurred_at,action,succeeded,duration_seconds",
+    "people.csv": "user_id,org,team,job_family,location,started_on,left_on",
+    "eligibility.csv": "product_id,attribute,value",
+    "releases.csv": "product_id,release_id,released_on,title,kind",
+    "rollouts.csv": "product_id,release_id,attribute,value,rolled_out_on",
     "notes.csv": "product_id,month,metric,author,text",
 }
 

@@ -166,6 +166,17 @@ EXPECTED_JAN_TO_APR = {
             "name": "CI Platform",
             "buyer": CI_BUYER,
             "user": CI_USER_APRIL,
+            # no eligibility rules: eligible is products.eligible_users; u1..u4 reached and
+            # did a baseline task (u2's deploy has an empty outcome); u1, u2 active in April;
+            # nobody was active in March, so nobody is habitual
+            "funnel": {
+                "month": "2025-04",
+                "eligible": 10,
+                "reached": 4,
+                "tried": 4,
+                "active": 2,
+                "habitual": 0,
+            },
             # ci has events in 5 months (Dec..Apr): fewer than 6 pairs at any lag
             "okr_links": [
                 {
@@ -188,6 +199,15 @@ EXPECTED_JAN_TO_APR = {
             "name": "Data Mart",
             "buyer": DM_BUYER,
             "user": DM_USER_APRIL,
+            # d1 (Mar, Apr) and d2 (Apr) ran queries; neither was active in February
+            "funnel": {
+                "month": "2025-04",
+                "eligible": 5,
+                "reached": 2,
+                "tried": 2,
+                "active": 2,
+                "habitual": 0,
+            },
             "okr_links": [],
         },
         {
@@ -195,6 +215,15 @@ EXPECTED_JAN_TO_APR = {
             "name": "HR Self-Service",
             "buyer": HR_BUYER,
             "user": HR_USER_APRIL,
+            # h1..h4 used it by April; hr has no task baselines, so nobody "tried" a task
+            "funnel": {
+                "month": "2025-04",
+                "eligible": 4,
+                "reached": 4,
+                "tried": 0,
+                "active": 0,
+                "habitual": 0,
+            },
             # kr-hr in month m + 1 = 10 x active users in m = 40 x adoption in m, for
             # the 8 product months Sep..Apr: r = 1 at lag 1
             "okr_links": [
@@ -435,7 +464,10 @@ def test_report_keys_are_exactly_those_of_the_contract(portfolio_engine: Engine)
     assert set(report["portfolio"]["buyer"]) == buyer_keys  # type: ignore[index]
     assert report["products"]
     for entry in report["products"]:  # type: ignore[attr-defined]
-        assert set(entry) == {"product_id", "name", "buyer", "user", "okr_links"}
+        assert set(entry) == {"product_id", "name", "buyer", "user", "okr_links", "funnel"}
+        assert set(entry["funnel"]) == {
+            "month", "eligible", "reached", "tried", "active", "habitual",
+        }  # fmt: skip
         assert set(entry["buyer"]) == buyer_keys
         assert set(entry["user"]) == {
             "month",

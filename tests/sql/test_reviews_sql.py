@@ -90,6 +90,15 @@ def test_a_review_name_is_never_overwritten(review_engine: Engine) -> None:
     with pytest.raises(reviews.ReviewConflict):
         review_cli.freeze(review_engine, name="Once", period=PERIOD, product_id="ci", author="")
     assert list(reviews.fetch_reviews(review_engine)["name"]) == ["Once"]
+    # The brief kept with it lists the period's notes as plain text.
+    import io
+
+    from pypdf import PdfReader
+
+    frozen = reviews.fetch_review(review_engine, "Once")
+    assert frozen is not None
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(frozen.brief_pdf)).pages)
+    assert "Outage on the 12th <b>bold</b>" in " ".join(text.split())
 
 
 def test_the_review_commands_freeze_list_show_and_diff(cli_on: Engine, capsys) -> None:

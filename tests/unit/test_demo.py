@@ -36,6 +36,8 @@ CONTRACT = {
     "kr_measurements.csv": "kr_id,month,value",
     "metric_links.csv": "product_id,metric,kr_id,evidence,note",
     "assumptions.csv": "key,value",
+    "people.csv": "user_id,org,team,job_family,location,started_on,left_on",
+    "eligibility.csv": "product_id,attribute,value",
 }
 NATURAL_KEYS = {
     "products.csv": ["product_id"],
@@ -48,6 +50,8 @@ NATURAL_KEYS = {
     "kr_measurements.csv": ["kr_id", "month"],
     "metric_links.csv": ["product_id", "metric", "kr_id"],
     "assumptions.csv": ["key"],
+    "people.csv": ["user_id"],
+    "eligibility.csv": ["product_id", "attribute", "value"],
 }
 HOURLY_COST = 100.0
 
@@ -131,7 +135,7 @@ def best_lag(product: pd.Series, kr: pd.Series) -> tuple[float, int, int] | None
 # ------------------------------------------------------------------ the contract
 
 
-def test_writes_the_eleven_contract_files_with_exact_headers(demo_dir: Path) -> None:
+def test_writes_the_contract_files_with_exact_headers(demo_dir: Path) -> None:
     assert sorted(p.name for p in demo_dir.iterdir()) == sorted(CONTRACT)
     for name, header in CONTRACT.items():
         raw = (demo_dir / name).read_bytes()
@@ -560,3 +564,60 @@ def test_too_few_events_for_the_people_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="too few for 50,000 people"):
         write_demo_csv(tmp_path, events=100_000, end_month=END_MONTH, people=50_000)
     assert not (tmp_path / "usage_events.csv").exists()
+
+
+# ------------------------------------------------------------------ the people directory
+
+
+def _ci_adoption_by(tables: dict, events: pd.DataFrame, attribute: str) -> pd.DataFrame:
+    """CI adoption per segment value and month over the engineering job families."""
+    people = tables["people.csv"]
+    engineers = people[
+        people["job_family"].isin(["Software engineering", "Site reliability", "Data engineering"])
+    ]
+    ci = events[events["product_id"] == "ci"][["user_id", "month"]].drop_duplicates()
+    ci = ci.merge(people[["user_id", attribute]], on="user_id")
+    active = ci.groupby([attribute, "month"])["user_id"].nunique().unstack(fill_value=0)
+    return active.div(engineers.groupby(attribute).size(), axis=0).reindex(columns=WINDOW)
+
+
+def test_payments_lags_on_the_ci_platform(tables: dict, events: pd.DataFrame) -> None:
+    adoption = _ci_adoption_by(tables, events, "org")
+    late = adoption[WINDOW[-6:]].mean(axis=1)
+    others = late.drop(["Payments", "Go-to-market", "Corporate"], errors="ignore")
+    assert late["Payments"] < others.min() - 0.1
+
+
+def test_singapore_adopts_the_ci_platform_late(tables: dict, events: pd.DataFrame) -> None:
+    adoption = _ci_adoption_by(tables, events, "location")
+    early = adoption[WINDOW[:6]].mean(axis=1)
+    late = adoption[WINDOW[-6:]].mean(axis=1)
+    others = early.drop("Singapore")
+    assert early["Singapore"] < 0.5 * others.min()
+    assert late["Singapore"] > late.drop("Singapore").min() - 0.15
+
+
+def test_hires_and_leavers_fall_inside_the_window_and_match_activity(
+    tables: dict, events: pd.DataFrame
+) -> None:
+    people = tables["people.csv"]
+    first_day, last_day = f"{WINDOW[0]}-01", f"{WINDOW[-1]}-28"
+    hired = people[(people["started_on"] > first_day) & (people["started_on"] < last_day)]
+    left = people[(people["left_on"] > first_day) & (people["left_on"] < last_day)]
+    assert len(hired) > 0.05 * len(people) and len(left) > 0.01 * len(people)
+    days = events.groupby("user_id")["day"].agg(["min", "max"]).reset_index()
+    joined = days.merge(people, on="user_id")
+    assert not (joined["started_on"].ne("") & (joined["min"] < joined["started_on"])).any()
+    assert not (joined["left_on"].ne("") & (joined["max"] > joined["left_on"])).any()
+
+
+def test_a_few_users_are_outside_the_directory_and_rules_name_known_values(
+    tables: dict, events: pd.DataFrame
+) -> None:
+    people = tables["people.csv"]
+    outside = set(events["user_id"]) - set(people["user_id"])
+    assert 0 < len(outside) < 0.05 * events["user_id"].nunique()
+    rules = tables["eligibility.csv"]
+    assert set(rules["product_id"]) == {"ci", "hr"}
+    for rule in rules.itertuples():
+        assert rule.value in set(people[rule.attribute]), rule

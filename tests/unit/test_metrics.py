@@ -380,3 +380,14 @@ def test_a_score_is_never_rounded_up_to_a_met_goal():
     assert score(100.0) == "100"
     assert score(87.5) == "88"
     assert score(None) == "—"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(2, 2.0), (0.5, 0.5), (None, None), (math.nan, None), (math.inf, None), (-math.inf, None),
+     (pd.NA, None), ("3", None), (True, None)],
+)  # fmt: skip
+def test_the_one_nan_guard_keeps_finite_numbers_only(value: object, expected: float | None) -> None:
+    from valuemodel.core.numbers import finite
+
+    assert finite(value) == expected

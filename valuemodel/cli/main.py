@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -16,9 +15,11 @@ from pathlib import Path
 
 import sqlalchemy.exc
 
+from valuemodel.core.contract import SEGMENT_ATTRIBUTES
 from valuemodel.core.months import ReportError, default_period, parse_period
 from valuemodel.core.report import Buyer, Report, User
 from valuemodel.data import assemble, db
+from valuemodel.data import settings as config
 from valuemodel.data.importer import ImportRefused, delete_product, import_folder, refresh_all
 from valuemodel.data.report import build_report
 from valuemodel.data.schema import ensure_schema, latest_version
@@ -126,7 +127,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         default = default_period(store.fetch_data_months(engine), dt.datetime.now(dt.UTC).date())
         period = parse_period(args.month_from or default.first, args.month_to or default.last)
-    report = build_report(engine, period, args.product)
+    if args.segment is not None and args.segment not in SEGMENT_ATTRIBUTES:
+        raise ReportError(
+            f"--segment must be one of {', '.join(SEGMENT_ATTRIBUTES)} (got {args.segment[:40]!r})"
+        )
+    report = build_report(engine, period, args.product, segment_attribute=args.segment)
     if args.format == "json":
         print(report_json.dumps(report))
     else:
@@ -255,6 +260,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rep.add_argument("--product", help="one product id (default: every product)")
     rep.add_argument("--format", choices=("json", "text"), default="text")
+    rep.add_argument(
+        "--segment",
+        metavar="ATTRIBUTE",
+        help="add adoption and opportunity by org, team, job_family or location",
+    )
     rep.set_defaults(func=cmd_report)
 
     brief = sub.add_parser("brief", help="write the one-page brief as PDF (or PNG)")
@@ -281,6 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    config.install(config.resolve())  # once per command, from the environment
     try:
         return int(args.func(args))
     except ImportRefused as refused:
@@ -295,7 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError) as exc:
-        url = os.environ.get("DATABASE_URL")
+        url = config.current().optional("DATABASE_URL")
         print(f"error: {db.explain_operational_error(exc, url)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -310,7 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 1
-        if os.environ.get("VALUEDASH_DEBUG"):
+        if config.current().flag("VALUEDASH_DEBUG"):
             raise
         first_line = str(exc).splitlines()[0] if str(exc) else ""
         print(

@@ -28,3 +28,6 @@ class BriefInputs:
     ledger_rows: pd.DataFrame
     last_import: Mapping[str, Any] | None
     data_months: tuple[str, str] | None
+    # The selection's notes of the period (month 'YYYY-MM', product_id, metric, author,
+    # text); None when the caller has none to show.
+    notes: pd.DataFrame | None = None

@@ -28,6 +28,11 @@ DEFAULT_ASSUMPTIONS = {
 # value and interval but gets no HEART score (DESIGN section 4).
 DEFAULT_MIN_SURVEY_RESPONSES = 30
 MAX_MIN_SURVEY_RESPONSES = 100_000
+# The people directory's attributes a segment, an eligibility rule or a rollout names.
+SEGMENT_ATTRIBUTES = ("org", "team", "job_family", "location")
+# Events of users outside the people directory count in this segment value.
+UNKNOWN_SEGMENT = "unknown"
+RELEASE_KINDS = ("launch", "feature", "fix", "change", "deprecation")
 
 # ISO 4217 codes a finance team is likely to use; an unknown code is refused rather than
 # shown next to every number.
@@ -222,6 +227,62 @@ FILES: tuple[FileSpec, ...] = (
             Column("text", "text"),
         ),
         key=("product_id", "month", "metric", "author", "text"),
+        references=(_PRODUCT,),
+    ),
+)
+
+# The people directory (who works where, and when) and the releases (second round).
+FILES = (
+    *FILES,
+    FileSpec(
+        "people.csv",
+        "people",
+        (
+            Column("user_id", "id"),
+            Column("org", "text"),
+            Column("team", "text"),
+            Column("job_family", "text"),
+            Column("location", "text"),
+            Column("started_on", "date", optional=True),
+            Column("left_on", "date", optional=True),
+        ),
+        key=("user_id",),
+    ),
+    FileSpec(
+        "eligibility.csv",
+        "eligibility",
+        (
+            Column("product_id", "id"),
+            Column("attribute", "enum", choices=SEGMENT_ATTRIBUTES),
+            Column("value", "text"),
+        ),
+        key=("product_id", "attribute", "value"),
+        references=(_PRODUCT,),
+    ),
+    FileSpec(
+        "releases.csv",
+        "releases",
+        (
+            Column("product_id", "id"),
+            Column("release_id", "id"),
+            Column("released_on", "date"),
+            Column("title", "text"),
+            Column("kind", "enum", choices=RELEASE_KINDS),
+        ),
+        key=("product_id", "release_id"),
+        references=(_PRODUCT,),
+    ),
+    FileSpec(
+        "rollouts.csv",
+        "rollouts",
+        (
+            Column("product_id", "id"),
+            Column("release_id", "id"),
+            Column("attribute", "enum", choices=SEGMENT_ATTRIBUTES),
+            Column("value", "text"),
+            Column("rolled_out_on", "date"),
+        ),
+        key=("product_id", "release_id", "attribute", "value"),
         references=(_PRODUCT,),
     ),
 )

@@ -25,7 +25,9 @@ from valuemodel.core.contract import (
     MAX_MIN_SURVEY_RESPONSES,
     NOTE_AUTHOR_MAX,
     NOTE_TEXT_MAX,
+    SEGMENT_ATTRIBUTES,
     TARGET_RANGES,
+    UNKNOWN_SEGMENT,
     Column,
     FileSpec,
 )
@@ -102,6 +104,7 @@ class StoredKeys:
     products: frozenset[str] = frozenset()
     objectives: frozenset[str] = frozenset()
     key_results: frozenset[str] = frozenset()
+    releases: frozenset[tuple[str, str]] = frozenset()  # (product_id, release_id)
 
 
 @dataclass
@@ -517,6 +520,22 @@ def _check_rows(
         spaced = frame["author"].astype(str).str.strip() != frame["author"].astype(str)
         mask = spaced.to_numpy() & ~field_bad["author"] & ~new_bad
         _report(result, parsed, "author", mask, "{v!r} has leading or trailing spaces")
+    elif name == "people.csv":
+        for attribute in SEGMENT_ATTRIBUTES:
+            mask = (frame[attribute] == UNKNOWN_SEGMENT).to_numpy() & ~field_bad[attribute]
+            _report(
+                result,
+                parsed,
+                attribute,
+                mask,
+                f"{UNKNOWN_SEGMENT!r} is reserved for users outside the directory",
+            )
+            new_bad |= mask
+        started = pd.to_datetime(frame["started_on"], format="%Y-%m-%d", errors="coerce")
+        left = pd.to_datetime(frame["left_on"], format="%Y-%m-%d", errors="coerce")
+        bad = _either(field_bad, "started_on", "left_on")
+        mask = (left < started).to_numpy() & ~bad & ~new_bad
+        _report(result, parsed, "left_on", mask, "{v!r} is before started_on")
         new_bad |= mask
     elif name == "assumptions.csv":
         bad = _either(field_bad, "key", "value")
@@ -604,6 +623,7 @@ def check_references(
     References into a file of `refused` (in the import, but unreadable) are not checked:
     its own problem is the one to fix, not every row that names one of its keys.
     """
+    files = list(files)
     imported: dict[str, set[str]] = {}
     for parsed in files:
         if parsed.spec.name in ("products.csv", "objectives.csv", "key_results.csv"):
@@ -632,6 +652,34 @@ def check_references(
                 f"unknown {nouns[ref.target_file]} {{v!r}} (not in {ref.target_file} "
                 "of this import nor in the database)",
             )
+    _check_rollout_releases(files, stored, result, refused)
+
+
+def _check_rollout_releases(
+    files: Iterable[ParsedFile],
+    stored: StoredKeys,
+    result: Validation,
+    refused: frozenset[str],
+) -> None:
+    """A rollout names a release of the same product (in this import or stored)."""
+    by_name = {parsed.spec.name: parsed for parsed in files}
+    rollouts = by_name.get("rollouts.csv")
+    if rollouts is None or "releases.csv" in refused:
+        return
+    known = set(stored.releases)
+    releases = by_name.get("releases.csv")
+    if releases is not None:
+        known |= set(zip(releases.frame["product_id"], releases.frame["release_id"], strict=True))
+    pairs = zip(rollouts.frame["product_id"], rollouts.frame["release_id"], strict=True)
+    mask = np.array([pair not in known for pair in pairs], dtype=bool)
+    _report(
+        result,
+        rollouts,
+        "release_id",
+        mask,
+        "unknown release {v!r} of this product (not in releases.csv of this import "
+        "nor in the database)",
+    )
 
 
 def validate(

@@ -6,7 +6,6 @@ period (0.10 is 10 %). Payback is in periods (months, for monthly flows).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 
@@ -70,8 +69,3 @@ def cumulative(flows: Sequence[float], initial: float = 0.0) -> list[float]:
         running += flow
         totals.append(running)
     return totals
-
-
-def is_finite_number(value: float | None) -> bool:
-    """True for a real, finite number (not None, NaN or infinite)."""
-    return value is not None and math.isfinite(value)

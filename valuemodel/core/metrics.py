@@ -18,6 +18,7 @@ import pandas as pd
 
 from valuemodel.core import finance, stats
 from valuemodel.core.contract import DEFAULT_MIN_SURVEY_RESPONSES, HEART_DIMENSIONS
+from valuemodel.core.numbers import finite
 
 SCORE_FLOORS = {"happiness": -100.0}
 
@@ -172,11 +173,7 @@ def heart_index(scores: dict[str, float | None]) -> float | None:
     return sum(present) / len(present) if present else None
 
 
-def _clean(value: object) -> float | None:
-    if value is None:
-        return None
-    number = float(value)  # type: ignore[arg-type]
-    return number if math.isfinite(number) else None
+_clean = finite
 
 
 def _interval(month_row: pd.Series, name: str) -> stats.Interval | None:
@@ -218,11 +215,7 @@ def enough_responses(responses: int | None, min_survey_responses: int) -> bool:
     return responses is not None and responses >= max(1, int(min_survey_responses))
 
 
-def none_if_nan(value: float | None) -> float | None:
-    """None for NaN (for JSON)."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return None
-    return float(value)
+none_if_nan = finite  # None for NaN (for JSON); the one guard is `core.numbers.finite`
 
 
 __all__ = [

@@ -35,10 +35,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from valuemodel.core import metrics, okr
+from valuemodel.core import metrics, okr, segments
 from valuemodel.core.contract import Assumptions
 from valuemodel.core.metrics import Buyer, User
 from valuemodel.core.months import Period
+from valuemodel.core.segments import Funnel
 from valuemodel.core.stats import Interval
 
 LINK_COLUMNS = (
@@ -68,15 +69,33 @@ class Link:
 
 
 @dataclass(frozen=True)
+class SegmentFigures:
+    """One segment of a product in the period's last month (DESIGN section 4, "Segments"):
+    eligible people (None without eligibility rules), active users, adoption (fraction,
+    None without rules or eligible people) and opportunity (money a month: eligible
+    people not active x the product's savings per active user; None when undefined)."""
+
+    attribute: str
+    value: str
+    eligible: int | None
+    active: int
+    adoption: float | None
+    opportunity: float | None
+
+
+@dataclass(frozen=True)
 class ProductReport:
     """One product's figures over the period: buyer (money, summed over the period),
-    user (HEART values of the period's last month) and its OKR links."""
+    user (HEART values of the period's last month), its OKR links, the adoption funnel
+    at the period's last month, and (with a segment attribute) its segments."""
 
     product_id: str
     name: str
     buyer: Buyer
     user: User
     okr_links: tuple[Link, ...] = ()
+    funnel: Funnel | None = None
+    segments: tuple[SegmentFigures, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +159,16 @@ class ReportInputs:
     months: pd.DataFrame
     goals: pd.DataFrame
     link_inputs: LinkInputs
+    # Segments (second round): the per segment rollup rows of the period's last month
+    # (every attribute, or only the filter's segment) for the funnel; the products with
+    # eligibility rules; with a segment attribute, that attribute's rows of the last
+    # month; with a segment filter, the whole products' months (months then holds the
+    # segment's user side), for savings per active user and the portfolio's money.
+    funnel_rows: pd.DataFrame | None = None
+    ruled: frozenset[str] = frozenset()
+    segment_attribute: str | None = None
+    attribute_rows: pd.DataFrame | None = None
+    whole_months: pd.DataFrame | None = None
 
 
 def link_history(
@@ -232,6 +261,11 @@ def compose(inputs: ReportInputs) -> Report:
     """The report of `inputs.period` for the products of `inputs.products` (one or all)."""
     products = inputs.products
     values = monthly_values(inputs.months, inputs.assumptions)
+    whole_values = (
+        values
+        if inputs.whole_months is None
+        else monthly_values(inputs.whole_months, inputs.assumptions)
+    )
     goals = inputs.goals
     strengths = link_strengths(inputs.link_inputs, inputs.assumptions)
 
@@ -243,6 +277,15 @@ def compose(inputs: ReportInputs) -> Report:
             str(row.dimension): float(row.target)
             for row in goals[goals["product_id"] == pid].itertuples()
         }
+        funnel = None
+        if inputs.funnel_rows is not None:
+            funnel = segments.product_funnel(
+                inputs.funnel_rows,
+                pid,
+                inputs.period.last,
+                eligible_users=int(product.eligible_users),
+                ruled=pid in inputs.ruled,
+            )
         entries.append(
             ProductReport(
                 product_id=pid,
@@ -250,13 +293,42 @@ def compose(inputs: ReportInputs) -> Report:
                 buyer=metrics.buyer_figures(metrics.monthly_flows(own)),
                 user=metrics.user_figures(own.iloc[-1], targets),
                 okr_links=_links_of(strengths, pid),
+                funnel=funnel,
+                segments=_segments_of(inputs, whole_values, pid),
             )
         )
     return Report(
         period=inputs.period,
         currency=inputs.assumptions.currency,
         products=tuple(entries),
-        portfolio=Portfolio(buyer=metrics.buyer_figures(metrics.monthly_flows(values))),
+        portfolio=Portfolio(buyer=metrics.buyer_figures(metrics.monthly_flows(whole_values))),
+    )
+
+
+def _segments_of(
+    inputs: ReportInputs, whole_values: pd.DataFrame, product_id: str
+) -> tuple[SegmentFigures, ...] | None:
+    if inputs.segment_attribute is None or inputs.attribute_rows is None:
+        return None
+    rows = inputs.attribute_rows[inputs.attribute_rows["product_id"] == product_id]
+    per_active = segments.savings_per_active_user(
+        whole_values[whole_values["product_id"] == product_id], inputs.period.last
+    )
+    table = segments.segment_table(rows, inputs.segment_attribute, inputs.period.last, per_active)
+
+    def number(value: object) -> float | None:
+        return metrics.none_if_nan(float(value))  # type: ignore[arg-type]
+
+    return tuple(
+        SegmentFigures(
+            attribute=str(row.attribute),
+            value=str(row.value),
+            eligible=None if pd.isna(row.eligible) else int(row.eligible),
+            active=int(row.active),
+            adoption=number(row.adoption),
+            opportunity=number(row.opportunity),
+        )
+        for row in table.itertuples()
     )
 
 
@@ -268,6 +340,7 @@ __all__ = [
     "ProductReport",
     "Report",
     "ReportInputs",
+    "SegmentFigures",
     "User",
     "compose",
     "link_history",

@@ -6,7 +6,7 @@ from sqlalchemy.engine import Engine
 
 from valuemodel.core.brief_inputs import BriefInputs
 from valuemodel.core.months import Period
-from valuemodel.data import store
+from valuemodel.data import notes, store
 from valuemodel.data.report import build_report
 
 
@@ -22,4 +22,5 @@ def brief_inputs(engine: Engine, period: Period, product_id: str | None) -> Brie
         ledger_rows=store.fetch_baseline_ledger(engine, period.first, period.last, product_id),
         last_import=store.fetch_last_import(engine),
         data_months=store.fetch_data_months(engine),
+        notes=notes.fetch_notes(engine, period.first, period.last, product_id),
     )

@@ -22,6 +22,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from valuemodel.data import settings as config
+
 EMBEDDED_DB_NAME = "valuedash"
 
 
@@ -38,11 +40,14 @@ class Settings:
     database_read_url: str | None = None
 
     @classmethod
-    def from_env(cls) -> Settings:
-        url = os.environ.get("DATABASE_URL", "").strip() or None
-        read_url = os.environ.get("DATABASE_READ_URL", "").strip() or None
-        data_dir = Path(os.environ.get("VALUEDASH_DATA_DIR", "").strip() or ".data")
-        return cls(database_url=url, data_dir=data_dir.resolve(), database_read_url=read_url)
+    def from_env(cls, resolved: config.Settings | None = None) -> Settings:
+        """From the resolved settings (`valuemodel.data.settings.current()` by default)."""
+        values = resolved or config.current()
+        return cls(
+            database_url=values.optional("DATABASE_URL"),
+            data_dir=Path(values.text("VALUEDASH_DATA_DIR").strip() or ".data").resolve(),
+            database_read_url=values.optional("DATABASE_READ_URL"),
+        )
 
     @property
     def embedded(self) -> bool:
@@ -183,6 +188,7 @@ def get_read_engine(settings: Settings | None = None) -> Engine:
 def reset_engine() -> None:
     """Forget the cached engines (tests, or after DATABASE_URL or DATABASE_READ_URL changed)."""
     global _engine, _read_engine
+    config.reset()
     with _engine_lock:
         for engine in (_engine, _read_engine):
             if engine is not None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import smtplib
 import ssl
 import urllib.parse
@@ -18,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
+
+from valuemodel.data import settings as config
 
 PPTX_TYPE = ("application", "vnd.openxmlformats-officedocument.presentationml.presentation")
 TIMEOUT_SECONDS = 30
@@ -37,9 +38,10 @@ class MailSettings:
 
     @classmethod
     def from_env(cls) -> MailSettings:
-        user = os.environ.get("VALUEDASH_SMTP_USER", "").strip() or None
-        password = os.environ.get("VALUEDASH_SMTP_PASSWORD", "") or None
-        sender = os.environ.get("VALUEDASH_MAIL_FROM", "").strip() or (
+        values = config.current()
+        user = values.optional("VALUEDASH_SMTP_USER")
+        password = values.text("VALUEDASH_SMTP_PASSWORD") or None
+        sender = values.optional("VALUEDASH_MAIL_FROM") or (
             user if user and "@" in user else "value-dashboard@localhost"
         )
         return cls(user=user, password=password, sender=sender)
@@ -187,7 +189,7 @@ def post_webhook(url: str, text: str, link: str | None = None) -> int:
 
 def review_link(name: str) -> str | None:
     """The Reviews page's link to a review, from VALUEDASH_PUBLIC_URL (None when unset)."""
-    base = os.environ.get("VALUEDASH_PUBLIC_URL", "").strip().rstrip("/")
+    base = config.current().text("VALUEDASH_PUBLIC_URL").strip().rstrip("/")
     if not base:
         return None
     return f"{base}/reviews?review={urllib.parse.quote(name)}"

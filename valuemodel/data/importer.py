@@ -106,6 +106,9 @@ def stored_keys(conn: Connection) -> StoredKeys:
         products=frozenset(conn.execute(queries.q("stored_product_ids")).scalars()),
         objectives=frozenset(conn.execute(queries.q("stored_objective_ids")).scalars()),
         key_results=frozenset(conn.execute(queries.q("stored_kr_ids")).scalars()),
+        releases=frozenset(
+            (str(pid), str(rid)) for pid, rid in conn.execute(queries.q("stored_release_keys"))
+        ),
     )
 
 
@@ -184,6 +187,7 @@ def _write(
     with engine.begin() as conn:
         take_import_lock(conn, say)
         conn.exec_driver_sql(queries.sql("create_stage_tables"))
+        conn.exec_driver_sql(queries.sql("create_segment_stage_tables"))
         raw = conn.connection.driver_connection
         if raw is None:  # pragma: no cover - SQLAlchemy always has one inside begin()
             raise RuntimeError("no DBAPI connection inside the import transaction")
@@ -213,6 +217,9 @@ def _write(
         conn.exec_driver_sql(queries.sql("analyze_loaded"))
         say("Refreshing rollups...")
         touched = refresh_touched(conn)
+        if names & SEGMENT_INPUTS:
+            conn.exec_driver_sql(queries.sql("segment_products_all"))
+        refresh_segments(conn)
         conn.execute(
             queries.q("record_import"), {"source": source[:500], "files": json.dumps(rows)}
         )
@@ -238,9 +245,23 @@ def refresh_touched(conn: Connection) -> int:
             "refresh_rollup_lifecycle",  # lifecycle and cohorts: after user_month
             "refresh_rollup_action_month",
             "refresh_rollup_survey_month",
+            "refresh_rollup_user_action_month",
         ):
             conn.exec_driver_sql(queries.sql(name))
+        conn.exec_driver_sql(queries.sql("create_segment_products_table"))
+        conn.exec_driver_sql(queries.sql("segment_products_from_touched"))
     return int(count)
+
+
+# Files whose rows change every product's segment rollup (who is where, who is eligible,
+# which actions count as tasks).
+SEGMENT_INPUTS = frozenset({"people.csv", "eligibility.csv", "task_baselines.csv"})
+
+
+def refresh_segments(conn: Connection) -> None:
+    """Rebuild the per segment rollup of the products listed in stage_segment_products."""
+    conn.exec_driver_sql(queries.sql("create_segment_products_table"))
+    conn.exec_driver_sql(queries.sql("refresh_rollup_segment_month"))
 
 
 def refresh_all(engine: Engine) -> int:
@@ -249,7 +270,11 @@ def refresh_all(engine: Engine) -> int:
     with engine.begin() as conn:
         conn.exec_driver_sql(queries.sql("create_touched_table"))
         conn.exec_driver_sql(queries.sql("touch_everything"))
-        return refresh_touched(conn)
+        touched = refresh_touched(conn)
+        conn.exec_driver_sql(queries.sql("create_segment_products_table"))
+        conn.exec_driver_sql(queries.sql("segment_products_all"))
+        refresh_segments(conn)
+        return touched
 
 
 def import_folder(

@@ -13,7 +13,9 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from valuemodel.core import report as model
+from valuemodel.core.contract import SEGMENT_ATTRIBUTES
 from valuemodel.core.months import Period, ReportError
+from valuemodel.core.segments import Segment
 from valuemodel.data import store
 
 
@@ -60,24 +62,67 @@ def link_strengths(engine: Engine, product_id: str | None) -> pd.DataFrame:
 
 
 def fetch_report_inputs(
-    engine: Engine, period: Period, product_id: str | None = None
+    engine: Engine,
+    period: Period,
+    product_id: str | None = None,
+    *,
+    segment: Segment | None = None,
+    segment_attribute: str | None = None,
 ) -> model.ReportInputs:
     """Everything the report of `period` needs, for one product or all (None).
 
-    ReportError for an unknown product (before any other query)."""
+    With `segment`, the user side of the months is that segment's (money stays the whole
+    product's); with `segment_attribute`, the rows behind each product's `segments`.
+    ReportError for an unknown product or attribute (before any other query)."""
     products = store.fetch_products(engine, product_id)
     if product_id is not None and products.empty:
         raise ReportError(f"unknown product {product_id!r}; `report` without --product lists all")
+    if segment_attribute is not None and segment_attribute not in SEGMENT_ATTRIBUTES:
+        raise ReportError(
+            f"unknown segment attribute {segment_attribute!r} "
+            f"(one of {', '.join(SEGMENT_ATTRIBUTES)})"
+        )
+    whole = store.fetch_product_months(engine, period.first, period.last, product_id)
     return model.ReportInputs(
         period=period,
         assumptions=store.fetch_assumptions(engine),
         products=products,
-        months=store.fetch_product_months(engine, period.first, period.last, product_id),
+        months=whole
+        if segment is None
+        else store.fetch_product_months(engine, period.first, period.last, product_id, segment),
         goals=store.fetch_heart_goals(engine, product_id),
         link_inputs=fetch_link_inputs(engine, product_id),
+        funnel_rows=store.fetch_segment_months(
+            engine,
+            period.last,
+            period.last,
+            product_id,
+            None if segment is None else segment.attribute,
+            None if segment is None else segment.value,
+        ),
+        ruled=store.fetch_products_with_rules(engine),
+        segment_attribute=segment_attribute,
+        attribute_rows=None
+        if segment_attribute is None
+        else store.fetch_segment_months(
+            engine, period.last, period.last, product_id, segment_attribute
+        ),
+        whole_months=None if segment is None else whole,
     )
 
 
-def build_report(engine: Engine, period: Period, product_id: str | None = None) -> model.Report:
-    """The typed report of DESIGN section 5 for `period` and one product or all (None)."""
-    return model.compose(fetch_report_inputs(engine, period, product_id))
+def build_report(
+    engine: Engine,
+    period: Period,
+    product_id: str | None = None,
+    *,
+    segment: Segment | None = None,
+    segment_attribute: str | None = None,
+) -> model.Report:
+    """The typed report of DESIGN section 5 for `period` and one product or all (None);
+    `segment` and `segment_attribute` as in `fetch_report_inputs`."""
+    return model.compose(
+        fetch_report_inputs(
+            engine, period, product_id, segment=segment, segment_attribute=segment_attribute
+        )
+    )

@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from valuemodel.core.contract import Assumptions
+from valuemodel.core.segments import USER_COLUMNS, Segment
 from valuemodel.data import queries
 
 
@@ -31,9 +32,18 @@ def fetch_assumptions(engine: Engine) -> Assumptions:
 
 
 def fetch_product_months(
-    engine: Engine, month_from: str, month_to: str, product_id: str | None = None
+    engine: Engine,
+    month_from: str,
+    month_to: str,
+    product_id: str | None = None,
+    segment: Segment | None = None,
 ) -> pd.DataFrame:
-    """The `product_months` aggregates (see valuemodel.metrics for the columns)."""
+    """The `product_months` aggregates (see valuemodel.metrics for the columns).
+
+    With a `segment`, the user-side columns (eligible and active users, days, retention,
+    outcomes, survey answers) are the segment's, from the per segment rollup; tasks,
+    hours and cost stay the whole product's (savings are not attributed to segments).
+    """
     frame = _frame(
         engine,
         "product_months",
@@ -42,7 +52,57 @@ def fetch_product_months(
         product_id=product_id,
     )
     frame["month"] = pd.to_datetime(frame["month"])
+    if segment is None:
+        return frame
+    lead_in = (pd.Period(month_from, freq="M") - 2).strftime("%Y-%m")  # rolling quarter
+    rows = fetch_segment_months(
+        engine, lead_in, month_to, product_id, segment.attribute, segment.value
+    )
+    from valuemodel.core.segments import segment_user_months
+
+    return segment_user_months(frame, rows)
+
+
+def fetch_segment_months(
+    engine: Engine,
+    month_from: str,
+    month_to: str,
+    product_id: str | None = None,
+    attribute: str | None = None,
+    value: str | None = None,
+) -> pd.DataFrame:
+    """Per product, month and segment (attribute, value): the rollup's counts. Columns:
+    product_id, month (datetime), attribute, value, eligible (float, NaN without rules)
+    and the counts of `segments.USER_COLUMNS` (see sql/migrations/040)."""
+    frame = _frame(
+        engine,
+        "segment_months",
+        month_from=first_of_month(month_from),
+        month_to=first_of_month(month_to),
+        product_id=product_id,
+        attribute=attribute,
+        value=value,
+    )
+    frame["month"] = pd.to_datetime(frame["month"])
+    frame["eligible"] = pd.to_numeric(frame["eligible"]).astype(float)
+    for column in USER_COLUMNS:
+        frame[column] = frame[column].astype("int64")
     return frame
+
+
+def fetch_segment_values(engine: Engine) -> pd.DataFrame:
+    """Every (attribute, value) of the people directory with its head count (people)."""
+    return _frame(engine, "segment_values")
+
+
+def fetch_products_with_rules(engine: Engine) -> frozenset[str]:
+    """Ids of the products that have eligibility rules."""
+    return frozenset(_frame(engine, "products_with_rules")["product_id"])
+
+
+def fetch_eligibility_rules(engine: Engine, product_id: str | None = None) -> pd.DataFrame:
+    """Columns: product_id, attribute, value."""
+    return _frame(engine, "eligibility_rules", product_id=product_id)
 
 
 def fetch_products(engine: Engine, product_id: str | None = None) -> pd.DataFrame:
@@ -129,33 +189,45 @@ def fetch_kr_measurements(engine: Engine) -> pd.DataFrame:
 
 
 def fetch_heart_lifecycle(
-    engine: Engine, month_from: str, month_to: str, product_id: str | None = None
+    engine: Engine,
+    month_from: str,
+    month_to: str,
+    product_id: str | None = None,
+    segment: Segment | None = None,
 ) -> pd.DataFrame:
     """Per product and month of the range: active, new, returning, resurrected and
     dormant users (counts; see sql/heart.sql for the definitions). month is a datetime."""
     frame = _frame(
         engine,
-        "heart_lifecycle",
+        "heart_lifecycle" if segment is None else "segment_lifecycle",
         month_from=first_of_month(month_from),
         month_to=first_of_month(month_to),
         product_id=product_id,
+        segment_attribute=None if segment is None else segment.attribute,
+        segment_value=None if segment is None else segment.value,
     )
     frame["month"] = pd.to_datetime(frame["month"])
     return frame
 
 
 def fetch_heart_cohorts(
-    engine: Engine, month_from: str, month_to: str, product_id: str | None = None
+    engine: Engine,
+    month_from: str,
+    month_to: str,
+    product_id: str | None = None,
+    segment: Segment | None = None,
 ) -> pd.DataFrame:
     """Users by first ever active month (cohorts starting in the range), and how many are
     active k months later, up to month_to. Columns: product_id, cohort_month (datetime),
     months_since (k), cohort_users, active_users."""
     frame = _frame(
         engine,
-        "heart_cohorts",
+        "heart_cohorts" if segment is None else "segment_cohorts",
         month_from=first_of_month(month_from),
         month_to=first_of_month(month_to),
         product_id=product_id,
+        segment_attribute=None if segment is None else segment.attribute,
+        segment_value=None if segment is None else segment.value,
     )
     frame["cohort_month"] = pd.to_datetime(frame["cohort_month"])
     return frame

@@ -38,13 +38,14 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from valuemodel.core.contract import FILES_BY_NAME
+from valuemodel.core.scenario import DEFAULT_COST_PER_FTE, DEFAULT_SEED
 
 REFERENCE_EVENTS = 1_000_000
 WINDOW_MONTHS = 24
 DIRECTORY_SIZE = 5_000
 ENGINEERING_USERS = 1_200  # the engineering products draw from u00001..u01200
-COST_PER_FTE = 15_000.0  # loaded monthly cost of one full-time engineer
-DEFAULT_SEED = 20240601
+# One owner each: the scenario model's cost of an engineer and seed.
+COST_PER_FTE = DEFAULT_COST_PER_FTE  # loaded monthly cost of one full-time engineer
 MIN_EVENTS = 5_000
 # A run must leave this many events per expected active day; below that the
 # population shrinks (every active day needs at least one event).
@@ -439,6 +440,7 @@ def write_demo_csv(
             list(_LINKS), columns=["product_id", "metric", "kr_id", "evidence", "note"]
         ),
     }
+    frames.update(_directory_frames(calendar, size, activity, seed))
     rows = {name: _write(out_dir, name, frame) for name, frame in frames.items()}
     say(f"Writing usage_events.csv ({usage.product.size:,} rows)...")
     rows["usage_events.csv"] = _write_usage_events(out_dir / "usage_events.csv", usage, size)
@@ -1426,6 +1428,21 @@ def _weakly_correlated(
 
 
 # ------------------------------------------------------------------ writing
+
+
+def _directory_frames(
+    calendar: _Calendar, size: _Size, activity: _Activity, seed: int
+) -> dict[str, pd.DataFrame]:
+    """people.csv and eligibility.csv (valuemodel.demo.directory), from their own seed."""
+    from valuemodel.demo import directory
+
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 17]))
+    return {
+        "people.csv": directory.people_frame(
+            calendar.labels, size.directory, size.engineering, activity.pools, activity.active, rng
+        ),
+        "eligibility.csv": directory.eligibility_frame([p.product_id for p in PRODUCTS]),
+    }
 
 
 def _write(out_dir: pathlib.Path, name: str, frame: pd.DataFrame) -> int:

@@ -23,6 +23,7 @@ from valuemodel.present.formats import MISSING, money, months, nps, number, perc
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 DIMENSION_NAMES = labels.DIMENSIONS
+MAX_NOTES = 3
 FOOTNOTES = (
     "Risk-adjusted savings = tasks done x minutes saved / 60 x loaded hourly cost x confidence, "
     "summed over task baselines; tasks done are events of a baseline's action whose outcome "
@@ -54,6 +55,7 @@ class Brief:
     heart_chart: bytes
     freshness: str
     footnotes: tuple[str, ...] = field(default=FOOTNOTES)
+    notes: tuple[str, ...] = ()  # the period's latest notes, plain text
 
 
 def heart_scores_chart(scores: dict[str, float | None], title: str) -> alt.TopLevelMixin:
@@ -214,7 +216,20 @@ def compose(inputs: BriefInputs, *, today: dt.date) -> Brief:
     freshness = (
         f"Data: usage events {span[0]} to {span[1]}" if span else "Data: no usage events yet"
     ) + (f"; last import {pd.Timestamp(last['imported_at']):%d %b %Y}." if last else ".")
-    value_chart = value.cumulative_chart(flows, period.first, buyer, currency)  # type: ignore[arg-type]
+    own_notes = inputs.notes if inputs.notes is not None else pd.DataFrame()
+    names_of = dict(zip(products["product_id"], products["name"], strict=True))
+    events = charts.note_events(own_notes) if product_id is not None else None
+    value_chart = value.cumulative_chart(flows, period.first, buyer, currency, events=events)  # type: ignore[arg-type]
+    note_lines = (
+        tuple(
+            f"{row.month} {names_of.get(row.product_id, row.product_id)}"
+            + (f", {row.metric.replace('_', ' ')}" if row.metric else "")
+            + f" ({row.author}): {row.text}"
+            for row in own_notes.tail(MAX_NOTES).itertuples()
+        )
+        if not own_notes.empty
+        else ()
+    )
     heart_chart = heart_scores_chart(
         scores,
         f"HEART scores, {pd.Period(period.last, freq='M'):%b %Y}"
@@ -234,6 +249,7 @@ def compose(inputs: BriefInputs, *, today: dt.date) -> Brief:
         value_chart=_png(value_chart.properties(height=250), 900),
         heart_chart=_png(heart_chart, 420),
         freshness=freshness,
+        notes=note_lines,
     )
 
 
@@ -354,6 +370,16 @@ def render_pdf(brief: Brief) -> bytes:
         pdf.multi_cell(half - 4, 3.8, t(detail), new_x="LEFT", new_y="NEXT", align="L")
         pdf.set_text_color(*ink)
         pdf.ln(0.8)
+
+    if brief.notes:
+        pdf.ln(1)
+        pdf.set_x(pdf.l_margin + half + 8)
+        pdf.set_font(family, "B", 11)
+        pdf.cell(half - 4, 6, t("Notes"), new_x="LEFT", new_y="NEXT", align="L")
+        pdf.set_font(family, "", 8)
+        for line in brief.notes:
+            pdf.set_x(pdf.l_margin + half + 8)
+            pdf.multi_cell(half - 4, 3.8, t(line), new_x="LEFT", new_y="NEXT", align="L")
 
     pdf.set_y(pdf.h - 12 - 4.2 * (len(brief.footnotes) * 2 + 1))
     pdf.set_draw_color(200, 205, 212)

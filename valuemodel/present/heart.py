@@ -20,6 +20,7 @@ import pandas as pd
 
 from valuemodel.core import metrics
 from valuemodel.core.contract import DEFAULT_MIN_SURVEY_RESPONSES, HEART_DIMENSIONS
+from valuemodel.core.numbers import finite
 from valuemodel.core.report import ProductReport, User
 from valuemodel.present import formats as formatting
 from valuemodel.present import labels
@@ -62,15 +63,7 @@ LIFECYCLE_LABELS = {
 }
 
 
-def _number(value: object) -> float | None:
-    """A finite float, or None for None/NaN/inf."""
-    if value is None:
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
+_number = finite  # the one NaN guard
 
 
 def month_before(month: str) -> str:

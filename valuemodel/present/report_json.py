@@ -17,7 +17,16 @@ from valuemodel.core.contract import HEART_DIMENSIONS
 from valuemodel.core.metrics import none_if_nan
 from valuemodel.core.months import Period
 from valuemodel.core.okr import NOT_ENOUGH_DATA
-from valuemodel.core.report import Buyer, Link, Portfolio, ProductReport, Report, User
+from valuemodel.core.report import (
+    Buyer,
+    Link,
+    Portfolio,
+    ProductReport,
+    Report,
+    SegmentFigures,
+    User,
+)
+from valuemodel.core.segments import Funnel
 from valuemodel.core.stats import Interval
 
 Json = dict[str, Any]  # plain JSON values: str, int, float, None, list, dict
@@ -93,6 +102,36 @@ def product_json(product: ProductReport) -> Json:
         "buyer": buyer_json(product.buyer),
         "user": user_json(product.user),
         "okr_links": [link_json(link) for link in product.okr_links],
+        **({} if product.funnel is None else {"funnel": funnel_json(product.funnel)}),
+        **(
+            {}
+            if product.segments is None
+            else {"segments": [segment_json(s) for s in product.segments]}
+        ),
+    }
+
+
+def funnel_json(funnel: Funnel) -> Json:
+    """A product's `funnel` (counts of people at the period's last month)."""
+    return {
+        "month": funnel.month,
+        "eligible": funnel.eligible,
+        "reached": funnel.reached,
+        "tried": funnel.tried,
+        "active": funnel.active,
+        "habitual": funnel.habitual,
+    }
+
+
+def segment_json(segment: SegmentFigures) -> Json:
+    """One `segments` item: adoption to 4 decimals, opportunity (money) to 2."""
+    return {
+        "attribute": segment.attribute,
+        "value": segment.value,
+        "eligible": segment.eligible,
+        "active": segment.active,
+        "adoption": _round(segment.adoption, 4),
+        "opportunity": _round(segment.opportunity, 2),
     }
 
 
@@ -168,6 +207,20 @@ def _link(doc: Mapping[str, Any]) -> Link:
     )
 
 
+def _funnel(doc: Any) -> Funnel | None:
+    if not isinstance(doc, Mapping):
+        return None
+    eligible = doc.get("eligible")
+    return Funnel(
+        month=str(doc.get("month", "")),
+        eligible=None if eligible is None else int(eligible),
+        reached=int(doc.get("reached") or 0),
+        tried=int(doc.get("tried") or 0),
+        active=int(doc.get("active") or 0),
+        habitual=int(doc.get("habitual") or 0),
+    )
+
+
 def report_from_json(document: Mapping[str, Any]) -> Report:
     """A `Report` read back from its JSON (the rounded figures the JSON holds)."""
     period = document["period"]
@@ -181,6 +234,7 @@ def report_from_json(document: Mapping[str, Any]) -> Report:
                 buyer=_buyer(p.get("buyer") or {}),
                 user=_user(p.get("user") or {}),
                 okr_links=tuple(_link(link) for link in p.get("okr_links") or []),
+                funnel=_funnel(p.get("funnel")),
             )
             for p in document.get("products") or []
         ),

@@ -24,6 +24,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from valuemodel.core import metrics
+from valuemodel.core.numbers import finite
 from valuemodel.core.report import Buyer, Report
 from valuemodel.present import charts, labels
 from valuemodel.present.export import csv_download
@@ -34,12 +35,7 @@ GROSS = "Gross savings"
 COST = "Cost"
 
 
-def _finite(value: object) -> float | None:
-    """A float, or None for None/NaN/infinite."""
-    if value is None:
-        return None
-    number_ = float(value)  # type: ignore[arg-type]
-    return number_ if math.isfinite(number_) else None
+_finite = finite  # the one NaN guard
 
 
 def markdown_text(text: str) -> str:
