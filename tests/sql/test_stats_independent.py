@@ -50,6 +50,10 @@ def raw(demo_csv_dir: Path) -> dict[str, pd.DataFrame]:
         "events": events,
         "surveys": surveys,
         "products": read("products.csv"),
+        "people": read("people.csv") if (demo_csv_dir / "people.csv").exists() else pd.DataFrame(),
+        "eligibility": read("eligibility.csv")
+        if (demo_csv_dir / "eligibility.csv").exists()
+        else pd.DataFrame(columns=["product_id", "attribute", "value"]),
         "baselines": read("task_baselines.csv"),
         "links": read("metric_links.csv"),
         "measurements": measurements,
@@ -152,9 +156,8 @@ def metric_by_month(raw: dict[str, pd.DataFrame], product_id: str, metric: str) 
     events = raw["events"][raw["events"]["product_id"] == product_id]
     months = pd.period_range(events["month"].min(), events["month"].max(), freq="M")
     if metric == "adoption":
-        eligible = int(raw["products"].set_index("product_id").loc[product_id, "eligible_users"])
         active = events.groupby("month")["user_id"].nunique().reindex(months, fill_value=0)
-        return active / eligible
+        return active / eligible_by_month(raw, product_id, months)
     if metric == "task_success":
         known = events[events["succeeded"] != ""]
         return (known["succeeded"] == "true").groupby(known["month"]).mean().reindex(months)
@@ -169,6 +172,30 @@ def metric_by_month(raw: dict[str, pd.DataFrame], product_id: str, metric: str) 
         scores = quarter_surveys(raw["surveys"], product_id, month)
         values.append(nps_and_interval(scores)[0] if len(scores) else np.nan)
     return pd.Series(values, index=months)
+
+
+def eligible_by_month(
+    raw: dict[str, pd.DataFrame], product_id: str, months: pd.PeriodIndex
+) -> pd.Series:
+    """|E(p, m)|: people employed in m matching any eligibility rule (DESIGN section 4,
+    Segments), or products.eligible_users for a product without rules."""
+    rules = raw["eligibility"][raw["eligibility"]["product_id"] == product_id]
+    if rules.empty:
+        count = int(raw["products"].set_index("product_id").loc[product_id, "eligible_users"])
+        return pd.Series(float(count), index=months)
+    people = raw["people"]
+    match = pd.Series(False, index=people.index)
+    for rule in rules.itertuples():
+        match |= people[rule.attribute] == rule.value
+    chosen = people[match]
+    counts = []
+    for month in months:
+        first, last = str(month.start_time.date()), str(month.end_time.date())
+        employed = ((chosen["started_on"] == "") | (chosen["started_on"] <= last)) & (
+            (chosen["left_on"] == "") | (chosen["left_on"] >= first)
+        )
+        counts.append(float(employed.sum()))
+    return pd.Series(counts, index=months)
 
 
 def fisher(r: float, n: int) -> list[float] | None:
