@@ -6,6 +6,8 @@ import math
 import shutil
 from pathlib import Path
 
+from bench import importphases
+
 PHASES = ("prepare", "validate", "load", "rollups")
 
 
@@ -115,6 +117,7 @@ def _rows(size: dict[str, object]) -> list[tuple[str, str]]:
         )
     )  # fmt: skip
     cp_s = _get(cp, "seconds")
+    rows += importphases.phase_rows(imp if isinstance(imp, dict) else None, _num(cp_s))
     rows.append(
         (
             "Plain COPY into an unindexed typed table",

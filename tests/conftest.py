@@ -17,10 +17,16 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.engine import Engine
 
 from valuemodel.data import db
 from valuemodel.data.schema import ensure_schema
+
+# Property tests check laws, not speed: on a shared 2-core machine an example can take
+# longer than Hypothesis's 200 ms default deadline without anything being wrong.
+hypothesis_settings.register_profile("project", deadline=None)
+hypothesis_settings.load_profile("project")
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")  # AppTest.from_file(APP)

@@ -27,7 +27,6 @@ CREATE TEMP TABLE stage_heart_goals (product_id text, dimension text, role text,
 CREATE TEMP TABLE stage_metric_links (product_id text, metric text, kr_id text, evidence text, note text) ON COMMIT DROP;
 CREATE TEMP TABLE stage_kr_measurements (kr_id text, month text, value text) ON COMMIT DROP;
 CREATE TEMP TABLE stage_surveys (product_id text, user_id text, responded_at text, score text) ON COMMIT DROP;
-CREATE TEMP TABLE stage_usage_events (product_id text, user_id text, occurred_at text, action text, succeeded text, duration_seconds text) ON COMMIT DROP;
 CREATE TEMP TABLE stage_touched (product_id text, month date, PRIMARY KEY (product_id, month)) ON COMMIT DROP;
 
 -- name: copy_products
@@ -69,10 +68,6 @@ COPY stage_kr_measurements FROM STDIN WITH (FORMAT csv, HEADER true);
 -- name: copy_surveys
 -- Stage surveys.csv.
 COPY stage_surveys FROM STDIN WITH (FORMAT csv, HEADER true);
-
--- name: copy_usage_events
--- Stage usage_events.csv.
-COPY stage_usage_events FROM STDIN WITH (FORMAT csv, HEADER true);
 
 -- name: upsert_products
 -- Insert or replace products by product_id.
@@ -156,27 +151,10 @@ SELECT product_id, user_id, responded_at::timestamptz, score::smallint
 FROM stage_surveys
 ON CONFLICT (product_id, responded_at, user_id) DO UPDATE SET score = EXCLUDED.score;
 
--- name: upsert_usage_events
--- Insert or replace usage events by (product_id, user_id, occurred_at, action).
-INSERT INTO usage_events (product_id, user_id, occurred_at, action, succeeded, duration_seconds)
-SELECT product_id, user_id, occurred_at::timestamptz, action,
-       NULLIF(lower(succeeded), '')::boolean, NULLIF(duration_seconds, '')::double precision
-FROM stage_usage_events
-ON CONFLICT (product_id, occurred_at, user_id, action) DO UPDATE SET
-    succeeded = EXCLUDED.succeeded, duration_seconds = EXCLUDED.duration_seconds;
-
 -- name: analyze_loaded
--- Fresh planner statistics after a bulk load, so rollup refreshes pick good plans.
-ANALYZE usage_events;
+-- Fresh planner statistics for the small tables the rollup refreshes join. usage_events is left to autovacuum: analyzing every month's partition cost more than the rollups it helped (their plans, by product-month index ranges, hold without it).
 ANALYZE surveys;
 ANALYZE stage_touched;
-
--- name: touch_from_events
--- Remember the product-months the staged events fall in (their rollups are rebuilt).
-INSERT INTO stage_touched (product_id, month)
-SELECT DISTINCT product_id, date_trunc('month', occurred_at::timestamptz AT TIME ZONE 'UTC')::date
-FROM stage_usage_events
-ON CONFLICT DO NOTHING;
 
 -- name: touch_from_surveys
 -- Remember the product-months the staged survey responses fall in.
@@ -202,17 +180,6 @@ ON CONFLICT DO NOTHING;
 -- name: record_import
 -- Log an import with its row counts per file.
 INSERT INTO import_log (source, files) VALUES (:source, CAST(:files AS jsonb));
-
--- name: replace_months_usage_events
--- With --replace-months: delete the stored events of every product-month the staged events cover.
-DELETE FROM usage_events e
-USING (
-    SELECT DISTINCT product_id, date_trunc('month', occurred_at::timestamptz AT TIME ZONE 'UTC') AS month
-    FROM stage_usage_events
-) t
-WHERE e.product_id = t.product_id
-  AND e.occurred_at >= (t.month AT TIME ZONE 'UTC')
-  AND e.occurred_at < ((t.month + interval '1 month') AT TIME ZONE 'UTC');
 
 -- name: replace_months_surveys
 -- With --replace-months: delete the stored survey responses of every product-month the staged ones cover.
@@ -246,3 +213,55 @@ SELECT delete_product(:product_id);
 -- name: product_exists
 -- Whether a product id is stored.
 SELECT EXISTS (SELECT 1 FROM products WHERE product_id = :product_id);
+
+-- ---------------------------------------------------------------- usage events
+-- usage_events.csv is validated and loaded in chunks (valuemodel.data.eventload): each
+-- validated chunk goes by COPY into the import's landing table, one partition per month,
+-- and each month is then swapped in or merged (import_landing_settle, migration 011).
+
+-- name: events_session
+-- Settings of the import's own transaction: commit without waiting for the WAL flush, and memory for building each month's primary key.
+SET LOCAL synchronous_commit = off;
+SET LOCAL maintenance_work_mem = '256MB';
+SET LOCAL work_mem = '64MB';
+
+-- name: landing_create
+-- The import's landing table for usage events: typed, no index, partitioned by month like usage_events.
+SELECT import_landing_begin();
+CREATE TEMP TABLE stage_event_months (product_id text, month date, PRIMARY KEY (product_id, month)) ON COMMIT DROP;
+
+-- name: landing_add_month
+-- A landing partition for one more month of the file.
+SELECT import_landing_add(CAST(:month AS date));
+
+-- name: copy_landing
+-- COPY validated, typed event chunks into the landing table (rows are routed to their month).
+COPY import_landing (product_id, user_id, occurred_at, action, succeeded, duration_seconds) FROM STDIN WITH (FORMAT csv);
+
+-- name: event_months_insert
+-- Remember the product-months the file's events fall in.
+INSERT INTO stage_event_months (product_id, month)
+SELECT * FROM unnest(CAST(:products AS text[]), CAST(:months AS date[]))
+ON CONFLICT DO NOTHING;
+
+-- name: replace_months_usage_events
+-- With --replace-months: delete the stored events of every product-month the file covers.
+DELETE FROM usage_events e
+USING stage_event_months t
+WHERE e.product_id = t.product_id
+  AND e.occurred_at >= (t.month::timestamp AT TIME ZONE 'UTC')
+  AND e.occurred_at < ((t.month + interval '1 month')::timestamp AT TIME ZONE 'UTC');
+
+-- name: landing_settle_month
+-- Swap a landed month in as usage_events' partition, or merge it by key ('swapped' or 'merged').
+SELECT import_landing_settle(CAST(:month AS date));
+
+-- name: landing_drop
+-- Drop the landing table (and the partitions of merged months).
+SELECT import_landing_end();
+
+-- name: touch_from_events
+-- Remember the product-months the events fall in (their rollups are rebuilt).
+INSERT INTO stage_touched (product_id, month)
+SELECT product_id, month FROM stage_event_months
+ON CONFLICT DO NOTHING;

@@ -64,6 +64,32 @@ def test_the_writer_role_can_import(roles_engine):
     assert list(store.fetch_products(roles_engine)["product_id"]) == ["ci"]
 
 
+def test_the_writer_role_imports_events_corrects_months_and_deletes_a_product(roles_engine):
+    # Events land in month partitions the writer may not create itself: the import's
+    # table work runs in the schema owner's functions.
+    from valuemodel.data.importer import delete_product
+
+    events = (
+        b"product_id,user_id,occurred_at,action,succeeded,duration_seconds\n"
+        b"ci,u1,2025-01-05T10:00:00Z,build,true,3\nci,u2,2025-02-05T10:00:00Z,build,,\n"
+    )
+    moved = events.replace(b"2025-01-05T10", b"2025-01-05T11")
+    writer = db.create_engine_for(_as_role(roles_engine, "valuedash_writer"))
+    try:
+        import_contents(writer, {"products.csv": PRODUCTS, "usage_events.csv": events}, source="t")
+        import_contents(writer, {"usage_events.csv": moved}, source="t", replace_months=True)
+        with writer.connect() as conn:
+            hours = conn.exec_driver_sql(
+                "SELECT extract(hour FROM occurred_at AT TIME ZONE 'UTC') FROM usage_events "
+                "ORDER BY occurred_at"
+            ).scalars()
+            assert [int(h) for h in hours] == [11, 10]
+        assert delete_product(writer, "ci")["usage_events"] == 2
+    finally:
+        writer.dispose()
+    assert store.fetch_products(roles_engine).empty
+
+
 def test_the_cli_refuses_an_import_on_a_read_only_role_in_one_line(roles_engine, tmp_path):
     (tmp_path / "products.csv").write_bytes(PRODUCTS)
     env = {**os.environ, "DATABASE_URL": _as_role(roles_engine, "valuedash_reader")}

@@ -352,3 +352,33 @@ def test_a_rule_with_an_unknown_attribute_is_refused_and_changes_nothing(
     text = "\n".join(refused.value.lines)
     assert "eligibility.csv:2: attribute: 'floor' must be one of" in text
     assert "people.csv:2: left_on: '2025-04-01' is before started_on" in text
+
+
+def test_releases_and_rollouts_load_and_a_rollout_must_name_a_known_release(
+    make_database: Callable[[], str], tmp_path: Path
+) -> None:
+    eng = db.create_engine_for(make_database())
+    try:
+        base = {
+            "products.csv": ["ci,CI Platform,Platform,10,"],
+            "releases.csv": ["ci,r1,2025-03-10,Faster cache,feature"],
+            "rollouts.csv": ["ci,r1,org,Payments,2025-03-10", "ci,r1,org,Platform,2025-04-02"],
+        }
+        import_folder(eng, write_folder(tmp_path / "ok", base))
+        # A later import may name the stored release; an unknown one is refused.
+        later = {"rollouts.csv": ["ci,r1,org,Data,2025-05-01", "ci,r9,org,Data,2025-05-01"]}
+        with pytest.raises(ImportRefused) as refused:
+            import_folder(eng, write_folder(tmp_path / "bad", later))
+        assert any("unknown release 'r9'" in line for line in refused.value.lines)
+        import_folder(
+            eng, write_folder(tmp_path / "good", {"rollouts.csv": later["rollouts.csv"][:1]})
+        )
+        with eng.connect() as conn:
+            waves = conn.exec_driver_sql(
+                "SELECT value, rolled_out_on::text FROM rollouts ORDER BY rolled_out_on"
+            ).all()
+        assert [tuple(w) for w in waves] == [
+            ("Payments", "2025-03-10"), ("Platform", "2025-04-02"), ("Data", "2025-05-01"),
+        ]  # fmt: skip
+    finally:
+        eng.dispose()
