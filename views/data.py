@@ -45,14 +45,15 @@ st.markdown(
     value.markdown_text(
         f"Every money figure uses these: now **{hourly_now} per hour** in "
         f"**{assumptions.currency}**, discount rate "
-        f"**{percent(assumptions.discount_rate)}** a year"
+        f"**{percent(assumptions.discount_rate)}** a year; happiness is scored from "
+        f"**{assumptions.min_survey_responses:,}** survey responses"
         + (f" (last changed {changed:%Y-%m-%d %H:%M} UTC)." if changed is not None else ".")
     )
 )
 if not can_edit:
     st.info(str(rights.reason), icon=":material/lock:")  # type: ignore[attr-defined]
 with st.form("assumptions_form", border=True):
-    columns = st.columns(3)
+    columns = st.columns(4)
     hourly_cost = columns[0].number_input(
         "Loaded hourly cost",
         value=float(assumptions.loaded_hourly_cost),
@@ -79,11 +80,26 @@ with st.form("assumptions_form", border=True):
         "are not discounted.",
         key="assumption_discount_rate",
     )
+    min_responses = columns[3].number_input(
+        "Fewest survey responses to score happiness",
+        value=int(assumptions.min_survey_responses),
+        step=5,
+        help="Happiness is the NPS of a rolling quarter's survey responses. With fewer "
+        "responses than this it is shown with its interval but gets no HEART score, moves "
+        "no index and raises no warning. A whole number, at least 1.",
+        key="assumption_min_survey_responses",
+    )
     submitted = st.form_submit_button(
         "Save assumptions", type="primary", icon=":material/save:", disabled=not can_edit
     )
 if submitted and can_edit:
-    values = value.assumption_values(hourly_cost, str(currency), discount_rate)
+    # The default needs no row: an unchanged default is not written, so "nothing changed" holds.
+    unchanged_default = "min_survey_responses" not in set(rows["key"]) and (
+        min_responses == assumptions.min_survey_responses
+    )
+    values = value.assumption_values(
+        hourly_cost, str(currency), discount_rate, None if unchanged_default else min_responses
+    )
     try:
         changed_keys = store.save_assumptions(data.engine(), values)
     except store.AssumptionsRefused as refused:
@@ -102,7 +118,9 @@ if submitted and can_edit:
                 "Saved. Every figure, on every page and in `python -m valuemodel report`, now "
                 f"uses {money(float(values['loaded_hourly_cost']), values['currency'])} per "
                 f"hour in {values['currency']} and a discount rate of "
-                f"{percent(float(values['discount_rate']))}."
+                f"{percent(float(values['discount_rate']))}; happiness is scored from "
+                f"{values.get('min_survey_responses', assumptions.min_survey_responses)} "
+                "survey responses."
             )
         else:
             st.session_state["data_notice"] = "Nothing changed: these are the stored values."

@@ -78,7 +78,10 @@ lead_in = heart.month_before(period.first)
 months_with_lead_in = data.product_months(
     lead_in, period.last, selection.product_id, selection.segment
 )
-all_values = metrics.monthly_values(months_with_lead_in, assumptions.loaded_hourly_cost)
+minimum = assumptions.min_survey_responses
+all_values = metrics.monthly_values(
+    months_with_lead_in, assumptions.loaded_hourly_cost, min_survey_responses=minimum
+)
 values = heart.from_month(all_values, period.first)
 goals = data.heart_goals(selection.product_id)
 scores = heart.monthly_scores(all_values, goals)
@@ -89,7 +92,7 @@ lifecycle = data.heart_lifecycle(period.first, period.last, selection.product_id
 cohorts = data.heart_cohorts(period.first, period.last, selection.product_id, selection.segment)
 actions = data.heart_action_months(period.first, period.last, selection.product_id)
 grid = heart.cohort_grid(cohorts, period.last)
-nps = heart.nps_months(values)
+nps = heart.nps_months(values, minimum)
 
 st.caption(page.period_caption(selection.label, last_month))
 
@@ -97,11 +100,11 @@ if selection.is_portfolio:
     # ------------------------------------------------------------ portfolio
     products = report.products
     responses = heart.responses_of_month(values, last_month)
-    score_grid = heart.portfolio_grid(products, goals, responses)
+    score_grid = heart.portfolio_grid(products, goals, responses, minimum)
     mean_index, indexed = heart.portfolio_index(products)
     portfolio_by_month = heart.portfolio_index_by_month(index)
     worst = heart.weakest_across(score_grid)
-    gsm = heart.gsm_table(goals, {p.product_id: p.user for p in products}, names)
+    gsm = heart.gsm_table(goals, {p.product_id: p.user for p in products}, names, minimum)
 
     backstops_below = int(gsm["backstop_below"].sum()) if not gsm.empty else 0
     change = heart.index_change(portfolio_by_month, previous_month, mean_index)
@@ -201,7 +204,7 @@ if selection.is_portfolio:
             width="stretch",
             column_config={"Responses": st.column_config.NumberColumn(format="localized")},
         )
-        st.caption(page.happiness_caption(last_month))
+        st.caption(page.happiness_caption(last_month, minimum))
 
     with sections[5]:
         show_gsm(gsm, with_product=True)
@@ -219,6 +222,7 @@ else:
         previous,
         previous_month,
         responses=heart.responses_of_month(values, last_month).get(product_id),
+        min_responses=minimum,
     )
     own_index = index[index["product_id"] == product_id]
 
@@ -254,8 +258,8 @@ else:
             delta_color=card.change_colour,
             help=page.card_help(card.dimension, previous_month),
         )
-        column.caption(card.detail + (" · low confidence" if card.low_confidence else ""))
-    gsm = heart.gsm_table(goals, {product_id: user})
+        column.caption(card.detail + (f" · {card.interval_text}" if card.interval_text else ""))
+    gsm = heart.gsm_table(goals, {product_id: user}, min_responses=minimum)
 
     sections = st.tabs(
         [
@@ -291,6 +295,7 @@ else:
                             dimension,
                             series,
                             None if target is None else float(target),
+                            min_responses=minimum,
                             low_confidence_months=low_confidence_months
                             if dimension == "happiness"
                             else 0,
@@ -362,7 +367,7 @@ else:
                     page.nps_title(nps, last_month),
                 )
             )
-            note = heart.low_confidence_note(nps)
+            note = heart.low_confidence_note(nps, minimum)
             if note:
                 st.caption(note)
 

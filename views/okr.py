@@ -9,8 +9,18 @@ import streamlit as st
 from dashboard import data, ui
 from valuemodel.core import okr
 from valuemodel.present import ladder
+from valuemodel.present.formats import MISSING, percent
 from valuemodel.present.pages import okr as page
 from valuemodel.present.text import plain
+
+GUARDRAIL_LINES = 6
+MAX_TABLE_ROWS = 25
+
+
+def ui_table_height(rows: int) -> int:
+    """Pixels for a table that shows up to MAX_TABLE_ROWS rows without scrolling."""
+    return 38 + 35 * min(max(rows, 1), MAX_TABLE_ROWS)
+
 
 selection = ui.selection()
 st.title("OKR ladder-up")
@@ -42,17 +52,34 @@ else:
 kr_table = okr.key_result_table(shown_key_results, objectives, measurements)
 
 report = data.report(selection.period.first, selection.period.last, selection.product_id)
-current = {p.product_id: p.user.values() for p in report.products}
-guardrails = okr.guardrails(data.heart_goals(selection.product_id), current)
+current = {
+    p.product_id: {**p.user.values(), "happiness_responses": p.user.happiness_responses}
+    for p in report.products
+}
+guardrails = okr.guardrails(
+    data.heart_goals(selection.product_id), current, data.assumptions().min_survey_responses
+)
 backstops = guardrails[guardrails["role"] == "backstop"]
 breached = backstops[backstops["below_target"]]
 
 # ---------------------------------------------------------------- headline tiles
 
-for column, (label, shown, explain) in zip(
-    st.columns(5), page.tiles(links, kr_table, backstops, selection.period.last), strict=True
-):
-    ui.tile(column, label, shown, help=explain)
+judged = kr_table[kr_table["status"] != okr.UNKNOWN]
+on_track = int(judged["status"].isin([okr.ON_TRACK, okr.ACHIEVED]).sum())
+tiles = st.columns(6)
+for column, (label, value, help_text) in zip(tiles, ladder.okr_tiles(links), strict=False):
+    ui.tile(column, label, value, help=help_text)
+ui.tile(
+    tiles[4], "Key results on track", f"{on_track} of {len(judged)}" if len(judged) else MISSING,
+    help="Achieved or on track for their objective's period (the rule is under the "
+    "key-result table); key results without enough measurements are not counted.",
+)  # fmt: skip
+ui.tile(
+    tiles[5], "Backstops missed",
+    f"{len(breached)} of {len(backstops)}" if len(backstops) else MISSING,
+    help="HEART goals marked 'backstop' that are below their target in "
+    f"{selection.period.last}: a win on a key metric must not hide a loss here.",
+)  # fmt: skip
 
 # ---------------------------------------------------------------- the ladder
 
@@ -61,8 +88,15 @@ st.subheader(page.ladder_heading(product_label))
 if links.empty:
     st.info(page.no_links_notice(product_label), icon=":material/link_off:")
 if not shown_objectives.empty:
-    st.markdown(page.LEGEND)
-    notes = page.kr_notes(kr_table)
+    st.markdown(
+        "Follow a product (left) to the company objective it serves (right). " + ladder.LEGEND
+    )
+    notes = {
+        row.kr_id: f"{percent(row.progress, 0)} of the way, {row.status}"
+        if pd.notna(row.progress)
+        else row.status
+        for row in kr_table.itertuples()
+    }
     dot = ladder.ladder_dot(
         objectives=shown_objectives,
         key_results=shown_key_results,
@@ -72,7 +106,13 @@ if not shown_objectives.empty:
     )
     st.graphviz_chart(dot, width="stretch")
 
-st.info(page.STRENGTH, icon=":material/info:")
+st.info(ladder.TREND_EXPLANATION, icon=":material/info:")
+if not links.empty:
+    st.dataframe(ladder.link_rows(links, product_names), hide_index=True, width="stretch")
+    st.caption(
+        "r: Pearson r of the monthly levels at the best lag; r of changes: of the "
+        "month-over-month changes at that lag; months: pairs behind each."
+    )
 
 # ---------------------------------------------------------------- key results
 
@@ -141,7 +181,11 @@ else:
             )
             column = columns[position % 2]
             with column:
-                st.markdown(page.link_heading(link.metric, link.kr_title, link.evidence))
+                st.markdown(
+                    f"**{ladder.VERDICT_LABELS[ladder.verdict_of(link.verdict)]}** · "
+                    f"{ladder.metric_label(link.metric)} → {plain(link.kr_title)} · "
+                    f"{okr.evidence_text(link.evidence, ladder.verdict_of(link.verdict))}"
+                )
                 if aligned.empty:
                     st.info("No monthly data on either side yet.")
                     continue
@@ -156,6 +200,8 @@ else:
                     lag_months=link.lag_months,
                     months=link.months,
                     currency=currency,
+                    verdict=link.verdict,
+                    r_changes=link.r_changes,
                 )
                 st.altair_chart(chart, width="stretch")
                 if isinstance(link.note, str) and link.note.strip():
@@ -170,12 +216,48 @@ if guardrails.empty:
         "backstops appear here once they are."
     )
 else:
-    alert = page.backstop_alert(breached, product_names, selection.period.last)
-    if alert:
-        st.warning(alert, icon=":material/warning:")
+    if not breached.empty:
+        lines = [
+            f"- **{plain(product_names.get(row.product_id, row.product_id))}**: "
+            f"{ladder.metric_phrase(row.dimension)} is "
+            f"{ladder.guardrail_value_text(row.dimension, row.value, row.responses)} "
+            "against a target of "
+            f"{ladder.heart_value_text(row.dimension, row.target)}"
+            for row in breached.itertuples()
+        ]
+        shown = lines[:GUARDRAIL_LINES]
+        if len(lines) > GUARDRAIL_LINES:
+            shown.append(f"- and {len(lines) - GUARDRAIL_LINES} more in the table below")
+        st.warning(
+            f"**{len(breached)} backstop{'s are' if len(breached) != 1 else ' is'} below "
+            f"target in {selection.period.last}.** Read the key metrics with these in mind:\n\n"
+            + "\n".join(shown),
+            icon=":material/warning:",
+        )
     else:
         st.success("Every backstop meets its target.", icon=":material/check_circle:")
-    table = page.backstop_table(guardrails, product_names)
+    table = pd.DataFrame(
+        {
+            "Product": [product_names.get(p, p) for p in guardrails["product_id"]],
+            "Role": ["Key metric" if r == "key" else "Backstop" for r in guardrails["role"]],
+            "Dimension": [ladder.metric_label(d) for d in guardrails["dimension"]],
+            "Value": [
+                ladder.guardrail_value_text(d, v, n)
+                for d, v, n in zip(
+                    guardrails["dimension"],
+                    guardrails["value"],
+                    guardrails["responses"],
+                    strict=True,
+                )
+            ],
+            "Target": [
+                ladder.heart_value_text(d, t)
+                for d, t in zip(guardrails["dimension"], guardrails["target"], strict=True)
+            ],
+            "Status": [s.capitalize() for s in guardrails["status"]],
+            "Goal": guardrails["goal"],
+        }
+    )
     st.dataframe(
         table.style.map(ladder.status_css, subset=["Status"]),
         hide_index=True,

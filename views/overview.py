@@ -85,8 +85,8 @@ with buyer_side:
             width="stretch",
         )
         st.caption(
-            "Most links are dotted lines: r measures co-movement, not impact. "
-            "See OKR ladder-up for the objective tree."
+            "Moves together: the month-over-month changes correlate, not only the trends. "
+            "Still correlation, not proof of impact; see OKR ladder-up for why."
         )
 
 # ---------------------------------------------------------------- the users' view
@@ -97,7 +97,7 @@ with user_side:
     if selection.is_portfolio:
         mean_index, counted = heart.portfolio_index(products)
         users = {p.product_id: p.user for p in products}
-        gsm = heart.gsm_table(goals, users, names)
+        gsm = heart.gsm_table(goals, users, names, assumptions.min_survey_responses)
         cols = st.container(horizontal=True, gap="small")
         cols.metric(
             "HEART index, mean of products",
@@ -122,14 +122,19 @@ with user_side:
     else:
         user = products[0].user
         own_goals = heart.goals_by_dimension(goals, product_id or "")
-        values = metrics.monthly_values(months_frame, assumptions.loaded_hourly_cost)
+        values = metrics.monthly_values(
+            months_frame,
+            assumptions.loaded_hourly_cost,
+            min_survey_responses=assumptions.min_survey_responses,
+        )
         previous_month = heart.month_before(period.last)
         cards = heart.dimension_cards(
             user,
             own_goals,
             heart.values_of_month(values, previous_month),
             previous_month,
-            int(values["responses"].iloc[-1]) if not values.empty else None,
+            int(values["happiness_responses"].iloc[-1]) if not values.empty else None,
+            min_responses=assumptions.min_survey_responses,
         )
         st.metric(
             "HEART index",
@@ -147,13 +152,15 @@ with user_side:
                     card.dimension,
                     series,
                     None if target is None else float(target),  # type: ignore[arg-type]
-                    title=(f"{card.label}: score {card.headline}", card.detail),
+                    title=(f"{card.label}: {card.score_phrase}", card.detail),
                     compact=True,
                     height=80,
                 ),
                 width="stretch",
             )
-        gsm = heart.gsm_table(goals, {products[0].product_id: user}, None)
+        gsm = heart.gsm_table(
+            goals, {products[0].product_id: user}, None, assumptions.min_survey_responses
+        )
         below = heart.backstop_warnings(gsm)
     if below:
         st.warning(
@@ -169,7 +176,7 @@ if selection.is_portfolio:
     responses = heart.responses_of_month(
         metrics.monthly_values(months_frame, assumptions.loaded_hourly_cost), period.last
     )
-    grid = heart.portfolio_grid(products, goals, responses)  # type: ignore[arg-type]
+    grid = heart.portfolio_grid(products, goals, responses, assumptions.min_survey_responses)  # type: ignore[arg-type]
     st.altair_chart(
         score_heatmap(grid, f"HEART scores by product, {period.last} (100 = goal met)"),
         width="stretch",

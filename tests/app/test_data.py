@@ -108,6 +108,25 @@ def test_saving_a_new_hourly_cost_changes_every_number_at_once(portfolio_app):
     assert tiles["Loaded hourly cost"] == "€120 / hour"
 
 
+def test_min_survey_responses_is_saved_and_decides_which_nps_is_scored(portfolio_app):
+    # ci's quarter Feb..Apr holds 4 answers: unscored at the default 30, scored at 4
+    from valuemodel.core.months import Period
+    from valuemodel.data.report import build_report
+
+    def ci_happiness_score() -> object:
+        report = build_report(portfolio_app, Period("2025-01", "2025-04"), "ci")
+        return report.products[0].user.scores["happiness"]
+
+    assert ci_happiness_score() is None
+    at = open_page("views/data.py", **{"from": "2025-01", "to": "2025-04"})
+    at.number_input(key="assumption_min_survey_responses").set_value(4)
+    save_button(at).click().run()
+    assert stored(portfolio_app)["min_survey_responses"] == "4"
+    assert ci_happiness_score() == pytest.approx(250 / 3)  # 100 x (25 + 100) / (50 + 100)
+    at.switch_page("views/heart.py").run()
+    assert not at.exception
+
+
 def test_changing_the_currency_relabels_every_amount(portfolio_app):
     at = open_page("views/data.py", **{"from": "2025-01", "to": "2025-04"})
     at.selectbox(key="assumption_currency").set_value("GBP")
@@ -124,6 +143,7 @@ def test_changing_the_currency_relabels_every_amount(portfolio_app):
         ("assumption_loaded_hourly_cost", -5.0, "positive hourly cost"),
         ("assumption_loaded_hourly_cost", 0.0, "positive hourly cost"),
         ("assumption_discount_rate", 1.5, "between 0 and 1"),
+        ("assumption_min_survey_responses", 0, "whole number of survey responses"),
     ],
 )
 def test_an_invalid_assumption_is_refused_with_a_reason_and_nothing_is_saved(

@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -44,7 +45,12 @@ def graph(at: AppTest) -> str:
 
 def link_boxes(dot: str) -> list[str]:
     """The label of every link box in the graph."""
-    return re.findall(r'^\s*l\d+ \[label="([^"]*)"', dot, re.MULTILINE)
+    return re.findall(r"^\s*l\d+ \[label=(<.*?>), style=", dot, re.MULTILINE)
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The first table on the page with `column`."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
 def tiles(at: AppTest) -> dict[str, str]:
@@ -68,15 +74,42 @@ def test_the_portfolio_draws_every_link_with_the_reports_r_lag_and_months(app_en
     boxes = link_boxes(graph(at))
     assert len(boxes) == len(links) > 0
     expected = sorted(
-        ladder.label(ladder.link_label(row.metric, row.evidence, row.r, row.lag_months, row.months))
+        ladder.link_html(
+            ladder.link_label(
+                row.metric, row.evidence, row.r, row.lag_months, row.months, row.verdict,
+                row.r_changes,
+            )
+        )
         for row in links.itertuples()
-    )
+    )  # fmt: skip
     assert sorted(boxes) == expected
-    with_r = int(links["r"].notna().sum())
     shown = tiles(at)
+    verdicts = links["verdict"].value_counts()
     assert shown["Links to key results"] == str(len(links))
-    assert shown["Backed by data"] == f"{with_r} of {len(links)}"
-    assert shown["Asserted only"] == str(int((links["evidence"] == "asserted").sum()))
+    assert shown["Moving together"] == f"{verdicts.get('moves together', 0)} of {len(links)}"
+    assert shown["Shared trend only"] == str(verdicts.get("shared trend only", 0))
+    assert shown["Claims without data"] == str(verdicts.get("not enough data", 0))
+    # every link is counted once: the verdicts add up to the links
+    assert int(verdicts.sum()) == len(links)
+
+
+def test_the_demo_shows_all_three_verdicts_and_no_shared_trend_is_drawn_strong(
+    app_env, demo_engine
+):
+    at = okr_page()
+    links = link_strengths(demo_engine, None)
+    assert {"moves together", "shared trend only", "no clear link"} <= set(links["verdict"])
+    dot = graph(at)
+    for node, attrs in re.findall(r"^\s*(l\d+) -> k\d+ \[(.*)\];$", dot, re.MULTILINE):
+        box = re.search(rf"^\s*{node} \[label=<<B>([^<]+)</B>", dot, re.MULTILINE)
+        assert box is not None
+        width = re.search(r'penwidth="([\d.]+)"', attrs)
+        assert width is not None
+        if box.group(1) != "Moves together":
+            assert width.group(1) == ladder.WEAK_PENWIDTH, box.group(1)
+    table = next(d.value for d in at.dataframe if "Verdict" in d.value.columns)
+    assert list(table.columns[:2]) == ["Verdict", "Product"]
+    assert set(table["Verdict"]) >= {"Moves together", "Shared trend only", "No clear link"}
 
 
 def test_every_link_is_styled_by_its_evidence(app_env, demo_engine):
@@ -95,25 +128,31 @@ def test_one_product_shows_only_its_links_and_agrees_with_the_report(app_env, de
     boxes = link_boxes(graph(at))
     assert len(boxes) == len(okr_links) > 0
     for link in okr_links:
-        lines = ladder.link_label(link.metric, link.evidence, link.r, link.lag_months, link.months)
-        assert ladder.label(lines) in boxes
-    # the co-movement charts state the same r as the report
+        lines = ladder.link_label(
+            link.metric, link.evidence, link.r, link.lag_months, link.months,
+            link.verdict, link.r_changes,
+        )  # fmt: skip
+        assert ladder.link_html(lines) in boxes
+    # the co-movement charts lead with the same verdict and r as the report
     titles = chart_titles(at)
     for link in okr_links:
         if link.r is not None:
-            assert any(ladder.r_text(link.r) in title for title in titles)
+            numbers = ladder.numbers_text(link.r, link.r_changes, link.months, link.lag_months)
+            label = ladder.VERDICT_LABELS[link.verdict]
+            assert any(title.startswith(label) and numbers in title for title in titles)
 
 
-def test_the_page_explains_that_r_is_not_proof_of_impact(app_env):
+def test_the_page_explains_why_a_shared_trend_is_not_evidence(app_env):
     at = okr_page()
     caveat = " ".join(i.value for i in at.info)
-    assert "r is not proof of impact" in caveat
-    assert "Correlational" in caveat and "Asserted" in caveat
+    assert "Why a high r is not enough" in caveat
+    assert "month-over-month changes" in caveat
+    assert "correlation, not proof" in caveat
 
 
 def test_each_key_result_has_a_row_with_progress_and_status(app_env, demo_engine):
     at = okr_page()
-    table = at.dataframe[0].value
+    table = table_with(at, "Key result")
     key_results = store.fetch_key_results(demo_engine)
     assert len(table) == len(key_results)
     expected = okr.key_result_table(
@@ -136,7 +175,7 @@ def test_a_backstop_below_target_is_warned_about(app_env, demo_engine):
         assert not warnings
     else:
         assert any(f"{len(breached)} backstop" in w for w in warnings)
-    guardrail_table = at.dataframe[1].value
+    guardrail_table = table_with(at, "Role")
     assert len(guardrail_table) == len(goals)
     assert set(guardrail_table["Role"]) <= {"Key metric", "Backstop"}
 
@@ -188,4 +227,4 @@ def test_objectives_without_links_draw_the_tree_and_say_what_is_missing(
     assert not at.error
     assert any("No product metric is linked" in i.value for i in at.info)
     assert "Ship faster" in graph(at)
-    assert at.dataframe[0].value["Key result"].tolist() == ["Deploys"]
+    assert table_with(at, "Key result")["Key result"].tolist() == ["Deploys"]

@@ -25,9 +25,10 @@ def test_the_portfolio_ladder_is_drawn_with_a_box_and_a_line_per_link(page, app_
     assert graph.locator("g.node").count() > len(links)
     assert graph.locator("g.edge").count() >= len(links)
     text = graph.text_content() or ""
-    assert "r = " in text and "Company objective" in text
+    assert "changes" in text and "Company objective" in text
+    assert "Moves together" in text and "Shared trend only" in text
     assert page.locator("[data-testid='stException']").count() == 0
-    assert page.get_by_text("r is not proof of impact").count() == 1
+    assert page.get_by_text("Why a high r is not enough").count() == 1
     page.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=60_000)
     wait_for_charts(page)
     path = screenshot(page, "okr-portfolio")

@@ -334,6 +334,21 @@ def test_surveys_are_sparse_and_flags_has_none(tables: dict, active_users: pd.Da
     assert len(surveys) < 0.2 * active_users.to_numpy().sum()
 
 
+def test_a_pulse_is_answered_by_twenty_to_forty_percent_of_the_quarters_users(
+    tables: dict, events: pd.DataFrame
+) -> None:
+    surveys = tables["surveys.csv"]
+    ci = surveys[surveys["product_id"] == "ci"]
+    pulses = [m for m in WINDOW[2:] if int(m[5:]) % 3 == 0]
+    for pulse in pulses[-3:]:
+        quarter = [str(pd.Period(pulse, freq="M") - k) for k in range(3)]
+        users = events[(events["product_id"] == "ci") & events["month"].isin(quarter)]
+        invited = users["user_id"].nunique()
+        answered = (ci["responded_at"].str[:7] == pulse).sum()
+        # 20-40% of the quarter's users, plus a trickle of in-product prompts
+        assert 0.18 * invited <= answered <= 0.45 * invited, (pulse, answered, invited)
+
+
 def test_nps_is_plausible_with_one_clearly_low_product(tables: dict) -> None:
     surveys = tables["surveys.csv"].astype({"score": int})
     nps = surveys.groupby("product_id")["score"].apply(

@@ -59,10 +59,19 @@ def links(rows: list[tuple] | None = None) -> pd.DataFrame:
         ("ci", "adoption", "kr-2", "correlational", "", 0.81, 2, 14),
         ("dm", "savings", "kr-2", "asserted", "claimed", None, None, None),
     ]
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         rows,
         columns=["product_id", "metric", "kr_id", "evidence", "note", "r", "lag_months", "months"],
     )
+    # r of changes and the verdict of DESIGN section 4: the first link's changes move
+    # together, the second's only share a trend, the third has no data.
+    verdicts = {0.99: (0.7, "moves together"), 0.81: (0.1, "shared trend only")}
+    frame["r_changes"] = [verdicts.get(r, (None, None))[0] for r in frame["r"]]
+    frame["verdict"] = [
+        verdicts.get(r, (None, "not enough data" if pd.isna(r) else "no clear link"))[1]
+        for r in frame["r"]
+    ]
+    return frame
 
 
 NAMES = {"ci": "CI Platform", "dm": "Data Mart"}
@@ -170,23 +179,40 @@ def test_a_word_longer_than_a_line_is_broken() -> None:
     assert all(len(line) <= 10 for line in wrap("x" * 25, 10, 3))
 
 
-def test_a_link_label_carries_the_metric_evidence_r_lag_and_months() -> None:
-    assert link_label("adoption", "correlational", 0.8149, 2, 14) == [
+def test_a_link_label_leads_with_the_verdict_then_the_claim_then_the_numbers() -> None:
+    assert link_label("adoption", "correlational", 0.8149, 2, 14, "shared trend only", 0.12) == [
+        "Shared trend only",
         "Adoption: correlational",
-        "r = 0.81, lag 2 mo, 14 months",
+        "r 0.81 · changes 0.12 · 14 mo · lag 2",
     ]
 
 
+def test_an_asserted_link_shows_what_the_data_says_beside_the_claim() -> None:
+    lines = link_label("savings", "asserted", -0.92, 0, 24, "shared trend only", -0.2)
+    assert lines[1] == "Savings: asserted; data: shared trend only"
+
+
+def test_a_causal_link_says_no_experiment_is_on_record() -> None:
+    lines = link_label("task_success", "causal", 0.99, 0, 24, "moves together", 0.6)
+    assert lines[1] == "Task success: causal; no experiment on record"
+
+
 def test_a_negative_r_is_written_with_a_minus_sign() -> None:
-    assert "r = −0.42" in link_label("savings", "causal", -0.42, 0, 9)[1]
+    assert "r −0.42" in link_label("savings", "causal", -0.42, 0, 9, "no clear link", None)[2]
 
 
 @pytest.mark.parametrize("r", [None, math.nan])
 def test_a_link_without_r_says_not_enough_data(r: float | None) -> None:
-    assert link_label("happiness", "asserted", r, None, None) == [
-        "NPS: asserted",
-        "not enough data",
+    assert link_label("happiness", "asserted", r, None, None, "not enough data") == [
+        "Not enough data",
+        "NPS: asserted; data: not enough data",
     ]
+
+
+def test_a_link_box_is_an_escaped_html_label_with_the_verdict_in_bold() -> None:
+    html = ladder.link_html(["Moves together", "A <b> & co", "r 0.5"])
+    assert html.startswith("<<B>Moves together</B><BR/>A &lt;b&gt; &amp; co<BR/><FONT")
+    assert html.endswith("r 0.5</FONT>>")
 
 
 # ---------------------------------------------------------------- the graph
@@ -199,8 +225,24 @@ def test_each_link_is_styled_by_its_evidence() -> None:
     link_edges = [e for e in edges(dot) if e[0].startswith("l")]
     styles = sorted(re.search(r'style="(\w+)"', attrs).group(1) for _, _, attrs in link_edges)
     assert styles == ["dashed", "dotted", "solid"]
-    assert 'label="Adoption: correlational\\nr = 0.81, lag 2 mo, 14 months"' in dot
-    assert 'label="Savings: asserted\\nnot enough data"' in dot
+    assert "<B>Shared trend only</B><BR/>Adoption: correlational" in dot
+    assert "<B>Not enough data</B><BR/>Savings: asserted; data: not enough data" in dot
+
+
+def test_only_a_link_that_moves_together_is_drawn_strong() -> None:
+    dot = ladder_dot(
+        objectives=objectives(), key_results=key_results(), links=links(), product_names=NAMES
+    )
+    by_style = {
+        re.search(r'style="(\w+)"', attrs).group(1): re.search(  # type: ignore[union-attr]
+            r'penwidth="([\d.]+)"', attrs
+        ).group(1)  # type: ignore[union-attr]
+        for tail, _, attrs in edges(dot)
+        if tail.startswith("l")
+    }
+    assert by_style["solid"] == ladder.STRONG_PENWIDTH  # causal, moves together
+    assert by_style["dashed"] == ladder.WEAK_PENWIDTH  # correlational, shared trend only
+    assert by_style["dotted"] == ladder.WEAK_PENWIDTH
 
 
 def test_each_key_result_points_to_its_objective_and_each_objective_to_its_parent() -> None:

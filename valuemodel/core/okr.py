@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from valuemodel.core import stats
+from valuemodel.core.contract import DEFAULT_MIN_SURVEY_RESPONSES
 
 MAX_LAG = 3
 MIN_PAIRS = 6
@@ -463,29 +464,51 @@ def key_result_table(
 MEETS = "meets target"
 BELOW = "below target"
 NO_VALUE = "no data"
+TOO_FEW = "too few responses"
 
 
-def guardrails(goals: pd.DataFrame, values: dict[str, dict[str, float | None]]) -> pd.DataFrame:
+def guardrails(
+    goals: pd.DataFrame,
+    values: Mapping[str, Mapping[str, object]],
+    min_survey_responses: int = DEFAULT_MIN_SURVEY_RESPONSES,
+) -> pd.DataFrame:
     """HEART goals with their current value and whether each meets its target.
 
     goals: the `heart_goals` rows (product_id, dimension, role, goal, signal, metric,
     target). values: per product, per dimension, the current value (None undefined),
-    e.g. a report's user figures. Every HEART dimension is better when higher, so a value
-    under its target is 'below target'. Returns the goal columns plus value (float, NaN
-    undefined), below_target (bool; False without a value) and status ('meets target',
-    'below target', 'no data'); key goals first within each product.
+    e.g. a report's user figures, whose happiness_responses (when present) is the count
+    behind happiness. Every HEART dimension is better when higher, so a value under its
+    target is 'below target'; a happiness value from fewer than min_survey_responses
+    answers is neither met nor missed ('too few responses'). Returns the goal columns plus
+    value (float, NaN undefined), responses (the answers behind happiness, else NaN),
+    below_target (bool; False without a judged value) and status ('meets target', 'below
+    target', 'no data', 'too few responses'); key goals first within each product.
     """
-    columns = [*goals.columns, "value", "below_target", "status"]
+    columns = [*goals.columns, "value", "responses", "below_target", "status"]
     if goals.empty:
         return pd.DataFrame(columns=columns)
     rows = []
     for goal in goals.to_dict("records"):
-        value = values.get(str(goal["product_id"]), {}).get(str(goal["dimension"]))
-        defined = value is not None and math.isfinite(float(value))
-        below = bool(defined and float(value) < float(goal["target"]))  # type: ignore[arg-type]
-        status = NO_VALUE if not defined else (BELOW if below else MEETS)
+        own = values.get(str(goal["product_id"]), {})
+        value = own.get(str(goal["dimension"]))
+        defined = value is not None and math.isfinite(float(value))  # type: ignore[arg-type]
+        responses: float = math.nan
+        thin = False
+        if goal["dimension"] == "happiness" and own.get("happiness_responses") is not None:
+            responses = float(own["happiness_responses"])  # type: ignore[arg-type]
+            thin = defined and responses < max(1, min_survey_responses)
+        below = bool(defined and not thin and float(value) < float(goal["target"]))  # type: ignore[arg-type]
+        if not defined:
+            status = NO_VALUE
+        elif thin:
+            status = TOO_FEW
+        else:
+            status = BELOW if below else MEETS
         number = float(value) if defined else math.nan  # type: ignore[arg-type]
-        rows.append({**goal, "value": number, "below_target": below, "status": status})
+        rows.append(
+            {**goal, "value": number, "responses": responses, "below_target": below,
+             "status": status}
+        )  # fmt: skip
     frame = pd.DataFrame(rows, columns=columns)
     frame["_role_order"] = (frame["role"] != "key").astype(int)
     frame = frame.sort_values(["product_id", "_role_order", "dimension"], kind="stable")

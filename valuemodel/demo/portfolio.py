@@ -105,7 +105,7 @@ class _Product:
     failure: tuple[float, float]  # failure rate at the window's start and at its end
     nps: tuple[float, float]  # NPS at the window's start and at its end
     survey: str | None  # "quarterly", "monthly" or None
-    survey_rate: float  # share of active users responding in a survey month
+    survey_rate: float  # first round only: the pulse and prompts now follow _survey_invitations
     fte: tuple[tuple[int, float], ...]  # (from month index, FTE)
     infrastructure: float  # monthly at full adoption (reference size)
     licenses: float  # monthly; 0 writes no licenses rows
@@ -919,20 +919,16 @@ def _survey_scores(product: _Product, month: np.ndarray, rng: np.random.Generato
 def _surveys_frame(
     calendar: _Calendar, activity: _Activity, rng: np.random.Generator
 ) -> pd.DataFrame:
-    """Quarterly pulses (monthly in-app prompts for one product) and a trickle of
-    feedback in between; a product without a `survey` gets no rows."""
+    """Survey answers: a quarterly pulse and in-product prompts (see _survey_invitations);
+    a product without a `survey` gets no rows."""
     parts: list[pd.DataFrame] = []
     for product in PRODUCTS:
         if product.survey is None:
             continue
         pid = product.product_id
-        active = activity.active[pid]
-        pulse = (product.survey == "monthly") | (calendar.calendar_month % 3 == 0)
-        rate = np.where(pulse, product.survey_rate, 0.004)
-        member, month = np.nonzero(active & (rng.random(active.shape) < rate))
+        member, month, open_days = _survey_invitations(product, calendar, activity, rng)
         if member.size == 0:
             continue
-        open_days = np.where(pulse, 10, calendar.days)[month]
         day = calendar.start_day[month] + (rng.random(member.size) * open_days).astype(np.int64)
         instant = day * 86400 + rng.integers(8 * 3600, 18 * 3600, size=member.size)
         stamp = np.datetime_as_string(instant.astype("datetime64[s]"), unit="s")
@@ -953,6 +949,40 @@ def _surveys_frame(
     frame = pd.concat(parts, ignore_index=True)
     frame = frame.sort_values(["instant", "product_id", "user_id"], kind="stable")
     return frame[columns].reset_index(drop=True)
+
+
+PULSE_RESPONSE = (0.20, 0.40)  # share of a pulse's invitees who answer
+PULSE_OPEN_DAYS = 10
+PROMPT_RATE = {"quarterly": 0.015, "monthly": 0.04}  # in-product prompts, per active month
+
+
+def _survey_invitations(
+    product: _Product, calendar: _Calendar, activity: _Activity, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Who answers in which month, and over how many days the answers spread.
+
+    The quarterly pulse (March, June, September, December) goes to the eligible users
+    who used the product in the quarter (months m-2..m): 20-40% of them answer, within
+    PULSE_OPEN_DAYS. Between pulses an in-product prompt catches a trickle of the
+    month's active users (more for a product that prompts monthly), any day of the
+    month. One answer per person and month. Returns (pool member, month, open days).
+    """
+    active = activity.active[product.product_id]
+    members, months = active.shape
+    quarter = active.copy()
+    for back in (1, 2):
+        quarter[:, back:] |= active[:, :-back]
+    pulse_month = calendar.calendar_month % 3 == 0
+    response = rng.uniform(*PULSE_RESPONSE, size=months)
+    pulse = quarter & pulse_month[None, :] & (rng.random((members, months)) < response[None, :])
+    prompt = active & ~pulse & (rng.random((members, months)) < PROMPT_RATE[str(product.survey)])
+    member_p, month_p = np.nonzero(pulse)
+    member_t, month_t = np.nonzero(prompt)
+    member = np.concatenate([member_p, member_t])
+    month = np.concatenate([month_p, month_t])
+    open_days = np.concatenate([np.full(member_p.size, PULSE_OPEN_DAYS), calendar.days[month_t]])
+    order = np.lexsort((member, month))
+    return member[order], month[order], open_days[order]
 
 
 # dimension, role, goal, signal, metric, target
@@ -1352,7 +1382,9 @@ def _kr_measurements_frame(
         "kr-6": 4.0 + 60.0 * (1.0 - success["expense"]) + noise(0.4),
         "kr-7": 122.0 - 14.0 * progress + noise(1.2),
         "kr-8": 100.0 * success["ci"] - 1.0 + noise(0.3),
-        "kr-9": 150.0 - 100.0 * adoption["observability"] + noise(3.0),
+        # Restore times fell with an on-call overhaul over the same months as tracing was
+        # adopted: the two share a trend, but month to month they do not move together.
+        "kr-9": _shared_trend_only(progress, rng, start=150.0, end=70.0, wiggle=6.0),
         "kr-11": 38.0 - 30.0 * adoption["hr"] + noise(0.8),
         "kr-12": 5.0 + 60.0 * adoption["design"] + noise(2.0),
     }
@@ -1368,6 +1400,16 @@ def _kr_measurements_frame(
         if not np.isnan(values[month])
     ]
     return pd.DataFrame(rows, columns=["kr_id", "month", "value"])
+
+
+def _shared_trend_only(
+    progress: np.ndarray, rng: np.random.Generator, *, start: float, end: float, wiggle: float
+) -> np.ndarray:
+    """A key result that trends from `start` to `end` over the window (a smooth S) with
+    month-to-month wiggles of its own: any trending product metric correlates with its
+    level, but not with its changes."""
+    trend = start + (end - start) * (3 * progress**2 - 2 * progress**3)
+    return trend + rng.normal(0.0, wiggle, size=progress.size)
 
 
 def _weakly_correlated(

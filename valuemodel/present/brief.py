@@ -18,7 +18,7 @@ import pandas as pd
 
 from valuemodel.core.brief_inputs import BriefInputs
 from valuemodel.core.contract import HEART_DIMENSIONS
-from valuemodel.core.report import ProductReport
+from valuemodel.core.report import ProductReport, User
 from valuemodel.present import charts, heart, labels, value
 from valuemodel.present.formats import MISSING, money, months, nps, number, percent, score
 
@@ -36,8 +36,10 @@ FOOTNOTES = (
     "undiscounted).",
     "HEART values are the period's last month: adoption = active users / eligible users; "
     "engagement = active days per active user; retention = share of last month's users "
-    "active again; task success = succeeded / outcomes; happiness = NPS of the month's "
-    "survey responses. Scores are 0-100 against each goal; the index is their mean.",
+    "active again; task success = succeeded / outcomes; happiness = NPS of the survey "
+    "responses of the rolling quarter (the month and the two before), with its n; under "
+    "min_survey_responses answers it is shown but not scored. Scores are 0-100 against each "
+    "goal; the index is their mean.",
 )
 
 
@@ -87,6 +89,22 @@ def heart_scores_chart(scores: dict[str, float | None], title: str) -> alt.TopLe
     return charts.style(alt.layer(bars, labels, goal).properties(title=title), height=170)
 
 
+def _nps_text(user: User, minimum: int) -> str:
+    """'+42 (n=388; 90%: +35 to +49)', or with too few answers '+10 (n=12; ...): under 30
+    responses, not scored'; an em dash without a value."""
+    if user.happiness is None:
+        return MISSING
+    n = user.happiness_responses
+    interval = user.happiness_ci90
+    text = f"{nps(user.happiness)} (n={n:,}"
+    if interval is not None:
+        text += f"; 90%: {nps(interval[0])} to {nps(interval[1])}"
+    text += ")"
+    if n < minimum:
+        text += f": under {minimum:,} responses, not scored"
+    return text
+
+
 def weakest_dimension(scores: dict[str, float | None]) -> str | None:
     """The name of the weakest dimension (`heart.weakest`, the HEART page's rule), or None
     when every existing score meets its goal."""
@@ -133,6 +151,15 @@ def compose(inputs: BriefInputs, *, today: dt.date) -> Brief:
         user_rows = [("HEART index (mean of products)", score(heart_index))] + [
             (f"{DIMENSION_NAMES[d]} score (mean)", score(scores[d])) for d in HEART_DIMENSIONS
         ]
+        answers = sum(p.user.happiness_responses for p in entries)
+        scored = sum(p.user.scores["happiness"] is not None for p in entries)
+        user_rows.append(
+            (
+                "Survey answers behind NPS",
+                f"n={answers:,} over the quarter; {scored} of {len(entries)} products have "
+                f"at least {assumptions.min_survey_responses:,} and are scored",
+            )
+        )
     else:
         product = products.iloc[0]
         name = str(product["name"])
@@ -153,7 +180,7 @@ def compose(inputs: BriefInputs, *, today: dt.date) -> Brief:
             ),
             ("Retention", percent(user.retention)),
             ("Task success", percent(user.task_success)),
-            ("Happiness (NPS)", nps(user.happiness)),
+            ("Happiness (NPS)", _nps_text(user, assumptions.min_survey_responses)),
         ]
 
     buyer_rows = [

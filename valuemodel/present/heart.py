@@ -231,6 +231,12 @@ class DimensionCard:
         return f"{self.score:.0f}"
 
     @property
+    def score_phrase(self) -> str:
+        """'score 62', or why there is none: 'no goal', 'no data', 'too few responses'."""
+        text = self.headline
+        return f"score {text}" if text not in (NO_GOAL, NO_DATA, TOO_FEW) else text
+
+    @property
     def change(self) -> str | None:
         """The value's change since the previous month, in the dimension's unit."""
         if self.value is None or self.previous_value is None:

@@ -62,8 +62,11 @@ def dimension_chart(
     height: int = 200,
     compact: bool = False,
     low_confidence_months: int = 0,
+    min_responses: int = heart.LOW_CONFIDENCE_RESPONSES,
 ) -> alt.TopLevelMixin:
-    """One product's monthly values of a dimension, with its goal as a dashed line.
+    """One product's monthly values of a dimension, with its goal as a dashed line and,
+    for happiness, retention and task success, its 90% interval as a band (series
+    columns low and high, from `heart.monthly_scores`).
 
     compact: a small multiple (no axis title; the subtitle carries the unit and goal).
     """
@@ -76,8 +79,21 @@ def dimension_chart(
             alt.Tooltip("value_text:N", title=heart.DIMENSION_LABELS[dimension]),
             alt.Tooltip("target_text:N", title="Goal"),
             alt.Tooltip("score_text:N", title="Score (0-100)"),
+            *(
+                [alt.Tooltip("interval_text:N", title="90% interval")]
+                if "interval_text" in series.columns
+                else []
+            ),
         ],
     )
+    y_scale = alt.Scale(zero=dimension != "happiness")
+    layers: list[alt.Chart] = []
+    if dimension in heart.WITH_INTERVAL and {"low", "high"} <= set(series.columns):
+        layers.append(
+            base.transform_filter("isValid(datum.low) && isValid(datum.high)")
+            .mark_area(color=colour, opacity=0.18)
+            .encode(y=alt.Y("low:Q", scale=y_scale), y2="high:Q")
+        )
     line = base.mark_line(
         color=colour, strokeWidth=2.5, point=alt.OverlayMarkDef(color=colour, size=45)
     ).encode(
@@ -85,10 +101,10 @@ def dimension_chart(
             "value:Q",
             title=None if compact else axis_title,
             axis=alt.Axis(format=axis_format, tickCount=4 if compact else alt.Undefined),
-            scale=alt.Scale(zero=dimension != "happiness"),
+            scale=y_scale,
         )
     )
-    layers: list[alt.Chart] = [line]
+    layers.append(line)
     if target is not None:
         goal = pd.DataFrame({"target": [target]})
         layers.append(
@@ -98,7 +114,10 @@ def dimension_chart(
         )
     text, subtitle = title or (
         heart.series_title(dimension, series[["month", "value"]], target),
-        heart.series_subtitle(series[["month", "value"]], target, low_confidence_months),
+        heart.series_subtitle(
+            series[["month", "value"]], target, low_confidence_months, min_responses
+        )
+        + ("; band: 90% interval" if dimension in heart.WITH_INTERVAL else ""),
     )
     heading = alt.TitleParams(text=text, subtitle=subtitle)
     return styled(alt.layer(*layers).properties(title=heading), height=height)
@@ -318,11 +337,17 @@ def duration_chart(series: pd.DataFrame, title: str) -> alt.TopLevelMixin:
 
 
 def nps_chart(nps: pd.DataFrame, target: float | None, title: str) -> alt.TopLevelMixin:
-    """Monthly NPS bars, low-confidence months in a pale tint, response counts on top."""
+    """Monthly NPS bars (each month's rolling quarter) with their 90% intervals as error
+    bars; quarters with too few responses to score in a pale tint; counts on top."""
     frame = with_month_label(nps)
     frame["nps_text"] = [formatting.nps(v) for v in frame["happiness"]]
     frame["n_text"] = [f"n={n:,}" for n in frame["responses"]]
-    frame["reading"] = ["low confidence" if low else "normal" for low in frame["low_confidence"]]
+    frame["reading"] = ["too few to score" if low else "scored" for low in frame["low_confidence"]]
+    if "low" in frame.columns:
+        frame["interval_text"] = [
+            heart.format_interval("happiness", (lo, hi)) or formatting.MISSING
+            for lo, hi in zip(frame["low"], frame["high"], strict=True)
+        ]
     x = month_band(frame)
     tooltip = [
         alt.Tooltip("month:T", title="Month", format="%Y-%m"),
@@ -330,7 +355,8 @@ def nps_chart(nps: pd.DataFrame, target: float | None, title: str) -> alt.TopLev
         alt.Tooltip("responses:Q", title="Responses", format=","),
         alt.Tooltip("promoters:Q", title="Promoters (9-10)", format=","),
         alt.Tooltip("detractors:Q", title="Detractors (0-6)", format=","),
-        alt.Tooltip("confidence:N", title="Confidence"),
+        alt.Tooltip("confidence:N", title="Scored"),
+        *([alt.Tooltip("interval_text:N", title="90% interval")] if "low" in frame.columns else []),
     ]
     bars = (
         alt.Chart(frame)
@@ -342,7 +368,7 @@ def nps_chart(nps: pd.DataFrame, target: float | None, title: str) -> alt.TopLev
                 "reading:N",
                 title="Reading",
                 scale=alt.Scale(
-                    domain=["normal", "low confidence"],
+                    domain=["scored", "too few to score"],
                     range=[DIMENSION_COLOURS["happiness"], "#E8C3D9"],
                 ),
             ),
@@ -362,6 +388,13 @@ def nps_chart(nps: pd.DataFrame, target: float | None, title: str) -> alt.TopLev
         .encode(x=x, y=alt.Y("happiness:Q"), text="n_text:N", tooltip=tooltip)
     )
     layers: list[alt.Chart] = [bars, counts_above, counts_below]
+    if "low" in frame.columns:
+        layers.append(
+            alt.Chart(frame)
+            .transform_filter("isValid(datum.low) && isValid(datum.high)")
+            .mark_rule(color="#374151", strokeWidth=1.5, opacity=0.7)
+            .encode(x=x, y="low:Q", y2="high:Q", tooltip=tooltip)
+        )
     if target is not None:
         goal = pd.DataFrame({"target": [target], "label": [f"goal {formatting.nps(target)}"]})
         layers.append(

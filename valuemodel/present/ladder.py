@@ -12,6 +12,7 @@ never change the graph's structure.
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import textwrap
@@ -20,6 +21,7 @@ from collections.abc import Iterable, Mapping
 import altair as alt
 import pandas as pd
 
+from valuemodel.core import okr
 from valuemodel.core.contract import OBJECTIVE_LEVELS
 from valuemodel.present import charts, labels
 from valuemodel.present.formats import MISSING, money, nps, number, percent
@@ -36,6 +38,18 @@ EVIDENCE_STYLE = {
     "asserted": {"style": "dotted", "color": "#6B6B6B", "penwidth": "2"},
 }
 EVIDENCE_ORDER = ("causal", "correlational", "asserted")
+VERDICT_LABELS = {
+    okr.MOVES_TOGETHER: "Moves together",
+    okr.SHARED_TREND: "Shared trend only",
+    okr.NO_CLEAR_LINK: "No clear link",
+    okr.NOT_ENOUGH_DATA: "Not enough data",
+}
+VERDICT_ORDER = (okr.MOVES_TOGETHER, okr.SHARED_TREND, okr.NO_CLEAR_LINK, okr.NOT_ENOUGH_DATA)
+# Only a link whose changes move together is drawn at full strength; a shared trend, no
+# clear link or no data is drawn thin and faded (hex alpha), whatever its claim.
+STRONG_PENWIDTH = "2.6"
+WEAK_PENWIDTH = "1.0"
+WEAK_ALPHA = "66"
 STRUCTURE_COLOR = "#AAB2BD"
 LEVEL_TAGS = {"company": "Company objective", "org": "Org objective", "team": "Team objective"}
 LEVEL_FILL = {"company": "#D6E4F2", "org": "#E4EDF6", "team": "#F0F5FA"}
@@ -94,17 +108,87 @@ def r_text(r: object) -> str:
     return f"r = {value:.2f}".replace("-", "−")
 
 
-def link_label(
-    metric: str, evidence: str, r: object, lag_months: object, months: object
-) -> list[str]:
-    """Two lines on a link: the metric and the evidence, then r, the lag and the months
-    behind r ('not enough data' instead when there is no r)."""
-    first = f"{METRIC_SHORT.get(metric, metric_label(metric))}: {evidence}"
+VERDICT_MEANING = {
+    okr.MOVES_TOGETHER: "Month by month, when one rises the other does too: its changes "
+    "correlate (90% interval clear of 0). Still not proof of impact.",
+    okr.SHARED_TREND: "Both drift the same way over time, but their monthly changes do not "
+    "follow each other: the high r comes from the shared trend, not from a link.",
+    okr.NO_CLEAR_LINK: "Neither the levels nor the changes move together clearly.",
+    okr.NOT_ENOUGH_DATA: "Fewer than 6 months measured on both sides.",
+}
+
+
+def verdict_of(value: object) -> str:
+    """A link's verdict, 'not enough data' when it has none."""
+    return str(value) if isinstance(value, str) and value in VERDICT_LABELS else okr.NOT_ENOUGH_DATA
+
+
+def numbers_text(r: object, r_changes: object, months: object, lag_months: object) -> str:
+    """'r 0.81 · changes 0.61 · 14 mo · lag 2' (true minus signs); '' without r."""
     if _missing(r):
-        return [first, "not enough data"]
-    lag = int(lag_months)  # type: ignore[call-overload]
-    count = int(months)  # type: ignore[call-overload]
-    return [first, f"{r_text(r)}, lag {lag} mo, {count} months"]
+        return ""
+    parts = [f"r {float(r):.2f}"]  # type: ignore[arg-type]
+    parts.append(
+        "changes —" if _missing(r_changes) else f"changes {float(r_changes):.2f}"  # type: ignore[arg-type]
+    )
+    parts.append(f"{int(months)} mo")  # type: ignore[call-overload]
+    if not _missing(lag_months) and int(lag_months):  # type: ignore[call-overload]
+        parts.append(f"lag {int(lag_months)}")  # type: ignore[call-overload]
+    return " · ".join(parts).replace("-", "−")
+
+
+def claim_text(evidence: str, verdict: str, backing: str | None = None) -> str:
+    """What was claimed, beside what the data says, short enough for a box:
+    'asserted; data: shared trend only', 'causal; no experiment on record'."""
+    if evidence == okr.CAUSAL:
+        return "causal; " + (backing or okr.NO_EXPERIMENT).removeprefix("claimed, ")
+    if evidence == okr.ASSERTED:
+        return f"asserted; data: {VERDICT_LABELS[verdict].lower()}"
+    return evidence
+
+
+def link_label(
+    metric: str,
+    evidence: str,
+    r: object,
+    lag_months: object,
+    months: object,
+    verdict: object = None,
+    r_changes: object = None,
+) -> list[str]:
+    """The lines of a link's box: the verdict first, then the metric and what was
+    claimed, then r, r of changes and the months behind r (empty without r)."""
+    judged = (
+        verdict_of(verdict)
+        if verdict is not None
+        else (okr.NOT_ENOUGH_DATA if _missing(r) else okr.NO_CLEAR_LINK)
+    )
+    first = VERDICT_LABELS[judged]
+    second = f"{METRIC_SHORT.get(metric, metric_label(metric))}: {claim_text(evidence, judged)}"
+    numbers = numbers_text(r, r_changes, months, lag_months)
+    return [first, second, numbers] if numbers else [first, second]
+
+
+def link_html(lines: list[str]) -> str:
+    """An HTML-like DOT label: the first line bold, the numbers (third line) smaller.
+    Every line is escaped, so no text can change the graph."""
+    parts = [f"<B>{html.escape(lines[0])}</B>"]
+    if len(lines) > 1:
+        parts.append(html.escape(lines[1]))
+    if len(lines) > 2:
+        parts.append(f'<FONT POINT-SIZE="11" COLOR="#4B5563">{html.escape(lines[2])}</FONT>')
+    return "<" + "<BR/>".join(parts) + ">"
+
+
+def edge_style(evidence: str, verdict: str) -> dict[str, str]:
+    """The line of a link: its style and colour say the claim, its weight the data."""
+    style = dict(EVIDENCE_STYLE.get(evidence, EVIDENCE_STYLE["asserted"]))
+    if verdict != okr.MOVES_TOGETHER:
+        style["penwidth"] = WEAK_PENWIDTH
+        style["color"] = style["color"] + WEAK_ALPHA
+    else:
+        style["penwidth"] = STRONG_PENWIDTH
+    return style
 
 
 def metric_label(metric: str) -> str:
@@ -249,16 +333,25 @@ def ladder_dot(
             for link in own.itertuples():
                 node = f"l{len(columns['links'])}"
                 columns["links"].append(node)
-                style = EVIDENCE_STYLE.get(link.evidence, EVIDENCE_STYLE["asserted"])
-                lines = link_label(link.metric, link.evidence, link.r, link.lag_months, link.months)
-                tooltip = f"{name}, {metric_label(link.metric)}: {link.evidence} link"
+                judged = verdict_of(getattr(link, "verdict", None))
+                style = edge_style(link.evidence, judged)
+                box = EVIDENCE_STYLE.get(link.evidence, EVIDENCE_STYLE["asserted"])
+                lines = link_label(
+                    link.metric, link.evidence, link.r, link.lag_months, link.months,
+                    judged, getattr(link, "r_changes", None),
+                )  # fmt: skip
+                tooltip = (
+                    f"{name}, {metric_label(link.metric)}: "
+                    f"{okr.evidence_text(link.evidence, judged)}"
+                )
                 note = getattr(link, "note", "")
                 if isinstance(note, str) and note.strip():
                     tooltip += f". {note}"
                 out.append(
-                    f'      {node} [label="{label(lines)}", '
-                    f'style="rounded,filled,{style["style"]}", color="{style["color"]}", '
-                    f'penwidth="1.6", tooltip="{dot_text(tooltip)}"];'
+                    f"      {node} [label={link_html(lines)}, "
+                    f'style="rounded,filled,{box["style"]}", color="{style["color"]}", '
+                    f'penwidth="{"1.8" if judged == okr.MOVES_TOGETHER else "1"}", '
+                    f'tooltip="{dot_text(tooltip)}"];'
                 )
                 link_edges.append(
                     f"  {node} -> {kr_nodes[link.kr_id]} [{_attrs(style)}, "
@@ -454,6 +547,8 @@ def co_movement_chart(
     lag_months: object,
     months: object,
     currency: str = "USD",
+    verdict: object = None,
+    r_changes: object = None,
 ) -> alt.TopLevelMixin:
     """The key result (orange, left axis, target dashed) and the product metric shifted
     forward by the lag (blue, right axis) on one month axis, from `okr.aligned_series`,
@@ -478,6 +573,13 @@ def co_movement_chart(
     elif _missing(r):
         title = "Not enough data for r: fewer than 6 months measured on both sides"
         subtitle = _subtitle(f"Orange: {kr_title}. Blue: {what}.")
+    elif verdict is not None:
+        judged = verdict_of(verdict)
+        title = f"{VERDICT_LABELS[judged]}: {numbers_text(r, r_changes, months, lag_months)}"
+        subtitle = _subtitle(
+            f"Orange: {kr_title}. Blue: {what} from {shift}.",
+            VERDICT_MEANING[judged],
+        )
     else:
         title = f"{strength_words(r)} ({r_text(r)})"
         subtitle = _subtitle(
@@ -556,3 +658,139 @@ def kr_value_text_unit(unit: str) -> str:
     if unit == "%":
         return "percent"
     return unit if len(unit) <= 24 else unit[:23] + "…"
+
+
+# ---------------------------------------------------------------- the OKR page's words
+
+
+TREND_EXPLANATION = (
+    "**Why a high r is not enough.** Any two series that both grow (or both shrink) over "
+    "the same months correlate strongly, whatever the link between them: head count, "
+    'cloud spend and coffee consumption all "correlate" with deploy frequency. So each '
+    "link is also checked on its **month-over-month changes**: when the product metric "
+    "moves more than usual in a month, does the key result move too, by the lag? "
+    "**Moves together** means the changes correlate (their 90% interval excludes 0). "
+    "**Shared trend only** means the levels correlate (|r| ≥ 0.5) but the changes do not: "
+    "the two share a trend and nothing more, so those lines are drawn thin and faded. "
+    "**No clear link**: neither does. Even *moves together* is correlation, not proof: a "
+    "reorg or a season can move both. Only an experiment or a release effect backs a "
+    "**causal** claim; **asserted** links show what the data says beside the claim."
+)
+
+LEGEND = (
+    "Each box on the left is one link, led by what the data says (**moves together**, "
+    "**shared trend only**, **no clear link**, **not enough data**), then the claim: "
+    ":blue[**━━ causal**] (an experiment or the same measurement), "
+    ":orange[**╍╍ correlational**], :gray[**┈┈ asserted**] (claimed). Small type: r of the "
+    "levels, r of the month-over-month changes and the months behind r. Thick lines move "
+    "together; thin faded lines do not."
+)
+
+
+def verdict_counts(links: pd.DataFrame) -> dict[str, int]:
+    """How many links have each verdict (every verdict present, 0 when none)."""
+    counts = dict.fromkeys(VERDICT_ORDER, 0)
+    if links.empty or "verdict" not in links.columns:
+        return counts
+    for value in links["verdict"]:
+        counts[verdict_of(value)] += 1
+    return counts
+
+
+def okr_tiles(links: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(label, value, help) of the four link tiles: every link counted once by its
+    verdict, so the tiles add up (no clear link is the remainder named in the help)."""
+    total = len(links)
+    counts = verdict_counts(links)
+    by_evidence = links["evidence"].value_counts() if total else pd.Series(dtype=int)
+    claims = ", ".join(f"{int(by_evidence.get(k, 0))} {k}" for k in EVIDENCE_ORDER)
+    return [
+        (
+            "Links to key results",
+            number(total),
+            f"Each link connects one product metric to one key result. Claimed as: {claims}. "
+            f"By the data: {counts[okr.MOVES_TOGETHER]} move together, "
+            f"{counts[okr.SHARED_TREND]} share a trend only, {counts[okr.NO_CLEAR_LINK]} show "
+            f"no clear link, {counts[okr.NOT_ENOUGH_DATA]} lack data.",
+        ),
+        (
+            "Moving together",
+            f"{counts[okr.MOVES_TOGETHER]} of {total}" if total else MISSING,
+            "Links whose month-over-month changes correlate (the 90% interval of r of "
+            "changes excludes 0): the evidence that survives a shared trend.",
+        ),
+        (
+            "Shared trend only",
+            number(counts[okr.SHARED_TREND]),
+            "Links with a high r (|r| ≥ 0.5) whose changes do not move together: both series "
+            "trend, which is not evidence of a link.",
+        ),
+        (
+            "Claims without data",
+            number(counts[okr.NOT_ENOUGH_DATA]),
+            "Links with fewer than 6 months measured on both sides, so the claim cannot be "
+            "checked against the data.",
+        ),
+    ]
+
+
+def link_rows(
+    links: pd.DataFrame,
+    product_names: Mapping[str, str],
+    backing: Mapping[tuple[str, str], str] | None = None,
+) -> pd.DataFrame:
+    """Every link as one table row, led by its verdict, strongest evidence first.
+
+    links: `report.link_strengths` rows. backing: what backs a causal claim, by
+    (product_id, metric) (default: okr.causal_backing without release effects).
+    Columns: Verdict, Product, Link (metric → key result), Claim (what was claimed and
+    what the data says), r, r of changes, Months (pairs behind r / behind r of changes).
+    """
+    columns = ["Verdict", "Product", "Link", "Claim", "r", "r of changes", "Months"]
+    if links.empty:
+        return pd.DataFrame(columns=columns)
+    order = {v: i for i, v in enumerate(VERDICT_ORDER)}
+    frame = links.assign(
+        _order=[order[verdict_of(v)] for v in links.get("verdict", [None] * len(links))],
+        _name=[str(product_names.get(p, p)).lower() for p in links["product_id"]],
+    ).sort_values(["_order", "_name", "metric"], kind="stable")
+    rows = []
+    for link in frame.itertuples():
+        judged = verdict_of(getattr(link, "verdict", None))
+        cause = (backing or {}).get((str(link.product_id), str(link.metric)))
+        if link.evidence == okr.CAUSAL and cause is None:
+            cause = okr.causal_backing(str(link.metric))
+        r_changes = getattr(link, "r_changes", None)
+        months_changes = getattr(link, "months_changes", None)
+        rows.append(
+            {
+                "Verdict": VERDICT_LABELS[judged],
+                "Product": str(product_names.get(link.product_id, link.product_id)),
+                "Link": f"{metric_label(str(link.metric))} → {link.kr_title}",
+                "Claim": okr.evidence_text(str(link.evidence), judged, cause),
+                "r": MISSING if _missing(link.r) else f"{float(link.r):.2f}".replace("-", "−"),
+                "r of changes": MISSING
+                if _missing(r_changes)
+                else f"{float(r_changes):.2f}".replace("-", "−"),  # type: ignore[arg-type]
+                "Months": _months_text(link.months, months_changes),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _months_text(months: object, months_changes: object) -> str:
+    """'22 / 21': the pairs behind r and behind r of changes."""
+    if _missing(months):
+        return MISSING
+    text = str(int(float(months)))  # type: ignore[arg-type]
+    if not _missing(months_changes):
+        text += f" / {int(float(months_changes))}"  # type: ignore[arg-type]
+    return text
+
+
+def guardrail_value_text(dimension: str, value: object, responses: object) -> str:
+    """A guardrail's current value; an NPS carries its n: '+38 (n=412)'."""
+    text = heart_value_text(dimension, value)
+    if dimension == "happiness" and text != MISSING and not _missing(responses):
+        text += f" (n={int(float(responses)):,})"  # type: ignore[arg-type]
+    return text

@@ -10,8 +10,9 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
+from valuemodel.core import okr
 from valuemodel.core.report import Buyer, ProductReport
-from valuemodel.present import charts, labels
+from valuemodel.present import charts, labels, ladder
 from valuemodel.present.formats import MISSING, money, percent, score
 from valuemodel.present.heart_charts import styled
 
@@ -117,34 +118,34 @@ def value_map_chart(data: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
 
 
 def link_table(links: pd.DataFrame, names: Mapping[str, str], with_product: bool) -> pd.DataFrame:
-    """The selection's OKR links, strongest evidence first, as display text.
+    """The selection's OKR links as display text, led by what the data says (moves
+    together first), then the claim beside it.
 
     links: `report.link_strengths` rows (product_id, metric, kr_id, kr_title, evidence, r,
-    lag_months, months)."""
+    lag_months, months, r_changes, verdict). Columns: Verdict, [Product], Metric, Key
+    result, Claim, Data (r, r of changes, months)."""
+    columns = ["Verdict", "Product", "Metric", "Key result", "Claim", "Data"]
     if links.empty:
-        return pd.DataFrame(
-            columns=["Product", "Metric", "Key result", "Evidence", "Backed by data"]
-        )
-    order = {"causal": 0, "correlational": 1, "asserted": 2}
-    frame = links.assign(_order=links["evidence"].map(order)).sort_values(["_order", "product_id"])
+        return pd.DataFrame(columns=columns if with_product else columns[:1] + columns[2:])
+    order = {v: i for i, v in enumerate(ladder.VERDICT_ORDER)}
+    frame = links.assign(
+        _order=[order[ladder.verdict_of(v)] for v in links["verdict"]]
+    ).sort_values(["_order", "product_id"], kind="stable")
     rows = []
     for row in frame.itertuples():
-        if row.r is None or pd.isna(row.r):
-            backing = "not enough data"
-        else:
-            backing = (
-                f"r = {float(row.r):+.2f}, lag {int(row.lag_months)} mo, {int(row.months)} months"
-            )
+        judged = ladder.verdict_of(row.verdict)
         rows.append(
             {
+                "Verdict": ladder.VERDICT_LABELS[judged],
                 "Product": names.get(str(row.product_id), str(row.product_id)),
                 "Metric": str(row.metric).replace("_", " "),
                 "Key result": str(row.kr_title),
-                "Evidence": EVIDENCE_LABELS.get(str(row.evidence), str(row.evidence)),
-                "Backed by data": backing,
+                "Claim": okr.evidence_text(str(row.evidence), judged),
+                "Data": ladder.numbers_text(row.r, row.r_changes, row.months, row.lag_months)
+                or MISSING,
             }
         )
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows, columns=columns)
     return table if with_product else table.drop(columns=["Product"])
 
 

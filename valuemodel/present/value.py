@@ -606,6 +606,7 @@ ASSUMPTION_LABELS = {
     "loaded_hourly_cost": "Loaded hourly cost",
     "currency": "Currency",
     "discount_rate": "Discount rate",
+    "min_survey_responses": "Fewest survey responses to score happiness",
 }
 
 
@@ -616,14 +617,21 @@ def number_text(value: float) -> str:
 
 
 def assumption_values(
-    loaded_hourly_cost: float, currency: str, discount_rate: float
+    loaded_hourly_cost: float,
+    currency: str,
+    discount_rate: float,
+    min_survey_responses: float | None = None,
 ) -> dict[str, str]:
-    """Form inputs as the stored text of each assumption key."""
-    return {
+    """Form inputs as the stored text of each assumption key (min_survey_responses only
+    when given)."""
+    values = {
         "loaded_hourly_cost": number_text(loaded_hourly_cost),
         "currency": currency.strip().upper(),
         "discount_rate": number_text(discount_rate),
     }
+    if min_survey_responses is not None:
+        values["min_survey_responses"] = number_text(min_survey_responses)
+    return values
 
 
 _PROBLEM = re.compile(r"^(?P<file>[^:]+?):(?P<line>\d+): (?P<column>[^:]*): (?P<reason>.*)$", re.S)

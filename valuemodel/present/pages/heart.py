@@ -23,14 +23,16 @@ GSM_CAPTION = (
     "From heart_goals.csv. Key metrics are the ones the product is steered by; "
     "backstops guard against a win on one hiding a loss on another, so a backstop below "
     f"target is flagged ({heart.BACKSTOP_WARNING}). Status compares the period's last month "
-    "with the target: met, below goal, no data (no value that month) or no goal."
+    "with the target: met, below goal, no data (no value that month), no goal, or too few "
+    "responses (an NPS from fewer than min_survey_responses answers: shown, never judged)."
 )
 HEATMAP_CAPTION = (
     "Each cell is the product's score for the dimension against its own goal: "
     "clamp(100 x (value - floor) / (target - floor), 0, 100), floor -100 for NPS and 0 "
     "otherwise. 'no goal' means the product set no goal for it; 'no data' means there "
-    "was no value in the month. Neither counts as 0 in the index. (n=…) marks an NPS "
-    f"from fewer than {heart.LOW_CONFIDENCE_RESPONSES} survey responses: low confidence."
+    "was no value in the month. Neither counts as 0 in the index. An NPS is that of the "
+    "rolling quarter's survey answers, with their count (n=…); with fewer than "
+    "min_survey_responses (Data page) it reads 'too few' and is not scored."
 )
 LIFECYCLE_CAPTION = (
     "New = first ever active month; returning = active this and last month; resurrected "
@@ -127,7 +129,7 @@ def product_summary(
             f"Weakest dimension: **{heart.DIMENSION_LABELS[worst[0]]}**, score "
             f"{heart.format_score(worst[1])} ({plain(card.detail)})."
         )
-    missing = [c for c in cards if c.headline in (heart.NO_GOAL, heart.NO_DATA)]
+    missing = [c for c in cards if c.headline in (heart.NO_GOAL, heart.NO_DATA, heart.TOO_FEW)]
     if missing:
         sentence.append(
             "Not scored: "
@@ -146,22 +148,29 @@ def card_help(dimension: str, previous_month: str) -> str:
 
 
 def happiness_table(nps: pd.DataFrame, last_month: str, names: Mapping[str, str]) -> pd.DataFrame:
-    """Each product's NPS in the last month: Product, NPS, Responses, Confidence."""
+    """Each product's NPS of the quarter ending in the last month: Product, NPS, 90%
+    interval, Responses, Scored."""
     latest = nps[nps["month"].dt.strftime("%Y-%m") == last_month]
     return pd.DataFrame(
         {
             "Product": [names.get(p, p) for p in latest["product_id"]],
             "NPS": [formatting.nps(v) for v in latest["happiness"]],
+            "90% interval": [
+                heart.format_interval("happiness", (lo, hi)) or formatting.MISSING
+                for lo, hi in zip(latest["low"], latest["high"], strict=True)
+            ],
             "Responses": latest["responses"].astype(int),
-            "Confidence": latest["confidence"],
+            "Scored": latest["confidence"],
         }
     )
 
 
-def happiness_caption(last_month: str) -> str:
+def happiness_caption(last_month: str, minimum: int = heart.LOW_CONFIDENCE_RESPONSES) -> str:
     return (
-        f"NPS of {last_month}'s survey responses. A month with fewer than "
-        f"{heart.LOW_CONFIDENCE_RESPONSES} responses is shown but flagged as low confidence."
+        f"NPS of the survey responses of the quarter ending {last_month} (its month and the "
+        f"two before). With fewer than {minimum:,} responses (min_survey_responses on the "
+        "Data page) it is shown with its interval but not scored, so it moves no index and "
+        "raises no warning."
     )
 
 
@@ -169,7 +178,7 @@ def nps_title(nps: pd.DataFrame, last_month: str) -> str:
     latest = nps.iloc[-1]
     if latest["responses"]:
         return (
-            f"NPS {formatting.nps(latest['happiness'])} in {last_month} from "
+            f"NPS {formatting.nps(latest['happiness'])} in the quarter to {last_month}, from "
             f"{formatting.number(latest['responses'])} responses"
         )
     return f"NPS by month (no responses in {last_month})"
