@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard import data
 from valuemodel.core.contract import SEGMENT_ATTRIBUTES, UNKNOWN_SEGMENT
 from valuemodel.core.segments import ATTRIBUTE_LABELS, Segment
+from valuemodel.present.text import plain
 
 EVERYONE = "everyone"
 URL_ATTRIBUTE = "segment_by"
@@ -108,7 +109,7 @@ def caption(segment: Segment | None) -> None:
     """Say on screen what a segment changes (and what it does not)."""
     if segment is not None:
         st.info(
-            f"**Segment {segment.label}.** User figures (HEART, lifecycle, cohorts, funnel) "
+            f"**Segment {plain(segment.label)}.** User figures (HEART, lifecycle, cohorts, funnel) "
             "count this segment only; money (savings, cost, ROI) stays the whole product's, "
             "because savings are not attributed to segments.",
             icon=":material/group:",

@@ -11,6 +11,7 @@ from dashboard import data, segment_filter, ui
 from valuemodel.core import metrics, segments
 from valuemodel.core.contract import SEGMENT_ATTRIBUTES
 from valuemodel.present import adoption
+from valuemodel.present.text import plain
 
 selection = ui.selection()
 period = selection.period
@@ -35,7 +36,7 @@ chosen = [selection.product_id] if selection.product_id else sorted(names)
 currency = data.assumptions().currency
 
 st.caption(
-    f"{selection.label}. The funnel and the ranking are those of the period's last month, "
+    f"{plain(selection.label)}. The funnel and the ranking are those of the period's last month, "
     f"{month}; the heatmap shows every month of the period."
 )
 if directory.empty:
@@ -74,7 +75,7 @@ st.altair_chart(
 )
 with st.expander("The funnel as a table"):
     st.dataframe(adoption.funnel_table(funnel), hide_index=True, width="stretch")
-unruled = [names[p] for p in chosen if p not in ruled]
+unruled = [plain(names[p]) for p in chosen if p not in ruled]
 notes = [
     adoption.funnel_meaning(),
     "The biggest drop shows where awareness or use breaks down.",
@@ -143,7 +144,7 @@ else:
     if selection.is_portfolio:
         st.caption(
             "Portfolio: summed over the products with eligibility rules ("
-            + ", ".join(names[p] for p in with_rules)
+            + ", ".join(plain(names[p]) for p in with_rules)
             + ")."
         )
 

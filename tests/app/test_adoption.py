@@ -13,6 +13,7 @@ from valuemodel.core.segments import Segment
 from valuemodel.data import report as reports
 from valuemodel.present import heart
 from valuemodel.present.report_json import report_json
+from valuemodel.present.text import plain
 
 
 def build_report(*args, **kwargs) -> dict:  # type: ignore[no-untyped-def]
@@ -71,7 +72,7 @@ def test_segment_in_the_url_filters_heart_but_keeps_money_whole(app_env, demo_en
     at = open_page("views/heart.py", product="ci", segment_by="org", segment="Payments")
     selection = at.session_state["selection"]
     assert selection.segment == Segment("org", "Payments")
-    assert any("Segment Org: Payments" in i.value for i in at.info)
+    assert any(f"Segment {plain('Org: Payments')}" in i.value for i in at.info)
     assert any("stays the whole product's" in i.value for i in at.info)
     seg = build_report(demo_engine, selection.period, "ci", segment=selection.segment)
     whole = build_report(demo_engine, selection.period, "ci")

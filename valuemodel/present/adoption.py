@@ -12,6 +12,7 @@ from valuemodel.core.segments import ATTRIBUTE_LABELS, FUNNEL_STEPS, Funnel
 from valuemodel.present import charts
 from valuemodel.present import formats as fmt
 from valuemodel.present.heart_charts import styled
+from valuemodel.present.text import plain
 
 STEP_LABELS = {
     "eligible": "Eligible",
@@ -111,7 +112,7 @@ def opportunity_sentence(row: pd.Series, currency: str) -> str:
     today's savings per user.'"""
     label = ATTRIBUTE_LABELS[str(row["attribute"])].lower()
     return (
-        f"Winning {row['value']} ({label}; {fmt.number(row['eligible'])} eligible, "
+        f"Winning {plain(row['value'])} ({label}; {fmt.number(row['eligible'])} eligible, "
         f"{fmt.number(row['active_eligible'])} active) is worth about "
         f"{fmt.money(row['opportunity'], currency, compact=True)} a month at today's "
         "savings per user."
@@ -140,7 +141,7 @@ def outside_sentence(name: str, active: int, outside: int, unknown: int, month: 
     """'CI Platform: 41 of 1,090 users active in 2025-12 are outside its eligible
     population (6 of them not in the people directory).'"""
     text = (
-        f"{name}: {fmt.number(outside)} of {fmt.number(active)} users active in {month} are "
+        f"{plain(name)}: {fmt.number(outside)} of {fmt.number(active)} users active in {month} are "
         "outside its eligible population"
     )
     if unknown:
