@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import screenshot, wait_for_app
-from tests.e2e.test_heart import CHARTS_DRAWN, assert_clean
+from tests.e2e.conftest import CHARTS_DRAWN, screenshot, wait_for_app
+from tests.e2e.test_heart import assert_clean
 
 
 def test_adoption_page_draws_funnel_heatmap_and_the_opportunity_ranking(page, app_url):

@@ -3,6 +3,8 @@ Graphviz (WASM) in Chromium, beside the co-movement charts."""
 
 from __future__ import annotations
 
+import re
+
 from tests.e2e.conftest import screenshot, wait_for_app, wait_for_charts
 from valuemodel.data.report import link_strengths
 
@@ -40,7 +42,7 @@ def test_one_product_shows_its_links_and_their_co_movement(page, app_url, demo_e
     open_okr(page, app_url, "?product=ci")
     links = link_strengths(demo_engine, "ci")
     graph = page.locator("[data-testid='stGraphVizChart'] svg")
-    link_boxes = graph.locator("g.node").filter(has_text="lag")
+    link_boxes = graph.locator("g.node").filter(has_text=re.compile(r"\d+ mo\b"))
     assert link_boxes.count() == int(links["r"].notna().sum())
     assert page.locator("[data-testid='stException']").count() == 0
     charts = page.locator("[data-testid='stVegaLiteChart']")
