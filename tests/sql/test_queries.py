@@ -57,11 +57,22 @@ def exercised(
         return original(name)
 
     folder = write_folder(tmp_path_factory.mktemp("queries"), PORTFOLIO)
+    # The people directory, eligibility rules, releases and rollouts, imported on top.
+    directory = write_folder(
+        tmp_path_factory.mktemp("queries_directory"),
+        {
+            "people.csv": ["u1,Engineering,Platform,Software engineer,Berlin,2024-01-01,"],
+            "eligibility.csv": ["ci,org,Engineering"],
+            "releases.csv": ["ci,r1,2025-02-10,Faster builds,feature"],
+            "rollouts.csv": ["ci,r1,org,Engineering,2025-02-10"],
+        },
+    )
     engine = db.create_engine_for(make_database())
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(queries, "sql", spy)
         ensure_schema(engine)
         import_folder(engine, folder)
+        import_folder(engine, directory)
         refresh_all(engine)
         build_report(engine, Period("2025-01", "2025-04"))
         store.fetch_data_months(engine)
