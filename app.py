@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import access, bootstrap, frame, present, ui
 
-ICON = Path(__file__).resolve().parent / "dashboard" / "icon.png"  # local: no font fetch
+ICON = Path(__file__).resolve().parent / "assets" / "icon.png"  # local: no font fetch
 presenting = present.active()
 st.set_page_config(
     page_title="Value dashboard",
