@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -161,3 +162,19 @@ def wait_for_redraw(chart: object, before: str, timeout: float = 30_000) -> None
         arg=[chart.element_handle(), before],  # type: ignore[attr-defined]
         timeout=timeout,
     )
+
+
+def choose(page, picker, name: str) -> None:
+    """Pick `name` in a selectbox; a rerun that lands between the click and the list
+    closes the list, so open it again once the script is idle."""
+    for _ in range(3):
+        picker.click()
+        option = page.get_by_role("option", name=name)
+        try:
+            option.wait_for(timeout=5_000)
+        except PlaywrightTimeout:
+            wait_for_app(page)
+            continue
+        option.click()
+        return
+    raise AssertionError(f"the selectbox never offered {name!r}")

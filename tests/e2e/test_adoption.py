@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import CHARTS_DRAWN, screenshot, wait_for_app
+from tests.e2e.conftest import CHARTS_DRAWN, choose, screenshot, wait_for_app
 from tests.e2e.test_heart import assert_clean
 
 
@@ -27,8 +27,8 @@ def test_a_segment_link_filters_heart_and_says_money_stays_whole(page, app_url):
     assert "segment=Payments" in page.url and "segment_by=org" in page.url
     assert_clean(page)
     # Choosing everyone again drops the segment from the link.
-    page.get_by_test_id("stSelectbox").filter(has_text="Segment").locator("input").click()
-    page.get_by_role("option", name="Everyone").click()
+    picker = page.get_by_test_id("stSelectbox").filter(has_text="Segment").locator("input")
+    choose(page, picker, "Everyone")
     wait_for_app(page)
     page.wait_for_function("() => !location.search.includes('segment=')", timeout=30_000)
     page.get_by_text("Segment Org: Payments.", exact=False).first.wait_for(

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import sqlalchemy as sa
 
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import choose, screenshot, wait_for_app
 from valuemodel.data import db, reviews
 
 NPV_TILE = "[data-testid='stMetricValue']"
@@ -26,8 +26,7 @@ def test_cutting_a_product_in_the_plan_moves_the_npv_and_the_link(page, app_url)
     page.get_by_text("Portfolio plan").first.wait_for()
     tile = page.locator(NPV_TILE).first
     before = tile.inner_text()
-    page.locator(".st-key-plan_pick_hr [data-testid='stSelectbox'] input").click()
-    page.get_by_role("option", name="Cut it").click()
+    choose(page, page.locator(".st-key-plan_pick_hr [data-testid='stSelectbox'] input"), "Cut it")
     page.wait_for_function(
         "before => document.querySelector(\"[data-testid='stMetricValue']\").innerText !== before",
         arg=before,

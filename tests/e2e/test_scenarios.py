@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlparse
 
 from tests.e2e.conftest import (
     canvas_of,
+    choose,
     screenshot,
     wait_for_app,
     wait_for_charts,
@@ -89,24 +90,6 @@ def test_dragging_a_slider_updates_the_url_tiles_and_chart(page, app_url):
     assert "nan" not in body.split() and "None" not in body.split()
     path = screenshot(page, "scenarios-ci-cut")
     assert path.stat().st_size > 50_000
-
-
-def choose(page, picker, name: str) -> None:
-    """Pick `name` in a selectbox; a rerun that lands between the click and the list
-    closes the list, so open it again once the script is idle."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    for _ in range(3):
-        picker.click()
-        option = page.get_by_role("option", name=name)
-        try:
-            option.wait_for(timeout=5_000)
-        except PlaywrightTimeout:
-            wait_for_app(page)
-            continue
-        option.click()
-        return
-    raise AssertionError(f"the selectbox never offered {name!r}")
 
 
 def test_the_portfolio_offers_a_product_to_model(page, app_url):
