@@ -11,8 +11,15 @@ import pytest
 from tests.unit.test_metrics import product_months
 from valuemodel.core.contract import Assumptions
 from valuemodel.core.months import Period
-from valuemodel.core.report import LinkInputs, ReportInputs, compose
-from valuemodel.present.report_json import dumps, report_from_json, report_json
+from valuemodel.core.report import LinkInputs, ReportInputs, SegmentFigures, compose
+from valuemodel.present.report_json import (
+    dumps,
+    is_exact,
+    report_exact_json,
+    report_from_json,
+    report_json,
+    rounded,
+)
 
 GOAL_COLUMNS = ["product_id", "dimension", "role", "goal", "signal", "metric", "target"]
 LINK_COLUMNS = ["product_id", "metric", "kr_id", "evidence", "note", "kr_title", "objective_id"]
@@ -118,3 +125,29 @@ def test_a_report_read_back_from_its_json_gives_the_same_json() -> None:
     )
     document = report_json(compose(inputs(links=links)))
     assert report_json(report_from_json(document)) == document
+
+
+def test_the_full_precision_json_reads_back_to_the_very_same_report() -> None:
+    links = pd.DataFrame(
+        [("ci", "adoption", "kr-1", "asserted", "", "KR", "o-1")], columns=LINK_COLUMNS
+    )
+    report = compose(inputs(links=links))
+    # A segment with unrounded figures, so segments make the round trip too.
+    ci = dataclasses.replace(
+        report.product("ci"),
+        segments=(SegmentFigures("dept", "Ops <b>", 3, 1, 1 / 3, 200 / 3),),
+    )
+    report = dataclasses.replace(report, products=(ci, report.product("hr")))
+    exact = json.loads(json.dumps(report_exact_json(report), allow_nan=False))
+    assert is_exact(exact) and not is_exact(report_json(report))
+    # Nothing rounded: the stored figures are the composed ones, digit for digit.
+    stored = exact["products"][0]
+    assert stored["user"]["adoption"] == 1 / 3
+    assert (
+        stored["buyer"]["risk_adjusted_savings"] == report.product("ci").buyer.risk_adjusted_savings
+    )
+    assert stored["segments"][0]["opportunity"] == 200 / 3
+    assert report_from_json(exact) == report
+    # Rounded at output, it is the contract JSON of the report.
+    assert rounded(exact) == report_json(report)
+    assert rounded(report_json(report)) == report_json(report)
