@@ -11,6 +11,7 @@ import pytest
 from tests.unit.test_metrics import product_months
 from valuemodel.core.contract import Assumptions
 from valuemodel.core.months import Period
+from valuemodel.core.releases import DiD, Effect, MetricEffect, Release
 from valuemodel.core.report import LinkInputs, ReportInputs, SegmentFigures, compose
 from valuemodel.present.report_json import (
     dumps,
@@ -75,7 +76,7 @@ def test_the_json_has_the_keys_of_design_section_5_in_order() -> None:
     document = report_json(compose(inputs()))
     assert list(document) == ["period", "currency", "products", "portfolio"]
     product = document["products"][0]
-    assert list(product) == ["product_id", "name", "buyer", "user", "okr_links"]
+    assert list(product) == ["product_id", "name", "buyer", "user", "okr_links", "releases"]
     assert list(product["buyer"]) == [
         "cost", "hours_saved", "gross_savings", "risk_adjusted_savings", "net_value", "roi",
         "payback_months",
@@ -133,9 +134,16 @@ def test_the_full_precision_json_reads_back_to_the_very_same_report() -> None:
     )
     report = compose(inputs(links=links))
     # A segment with unrounded figures, so segments make the round trip too.
+    effect = Effect(1 / 3, 2 / 3, 1 / 3, 0.1 / 3, (-1 / 7, 1 / 9), 1 / 11, 6, 6, "improved")
+    release = Release(
+        "r-1", "2025-01-15", "Faster <i>", "feature",
+        (MetricEffect("adoption", "key", effect, DiD(1 / 13, (0.0, 1 / 6), ("a",), ("b",))),),
+        rollout="dept",
+    )  # fmt: skip
     ci = dataclasses.replace(
         report.product("ci"),
         segments=(SegmentFigures("dept", "Ops <b>", 3, 1, 1 / 3, 200 / 3),),
+        releases=(release,),
     )
     report = dataclasses.replace(report, products=(ci, report.product("hr")))
     exact = json.loads(json.dumps(report_exact_json(report), allow_nan=False))
@@ -147,6 +155,7 @@ def test_the_full_precision_json_reads_back_to_the_very_same_report() -> None:
         stored["buyer"]["risk_adjusted_savings"] == report.product("ci").buyer.risk_adjusted_savings
     )
     assert stored["segments"][0]["opportunity"] == 200 / 3
+    assert stored["releases"][0]["effects"][0]["did"]["estimate"] == 1 / 13
     assert report_from_json(exact) == report
     # Rounded at output, it is the contract JSON of the report.
     assert rounded(exact) == report_json(report)

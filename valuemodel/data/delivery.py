@@ -3,7 +3,8 @@
 Credentials come from settings (VALUEDASH_SMTP_USER, VALUEDASH_SMTP_PASSWORD), never
 from a URL or the command line; a password is never sent over a connection that is not
 encrypted. TLS always verifies the server's certificate and name, against the system's
-certificate authorities or the ones of VALUEDASH_SMTP_CA_FILE (a company CA). The message is built from bytes the caller made (brief PNG and PDF, pack).
+certificate authorities or the ones of VALUEDASH_SMTP_CA_FILE (a company CA). The message
+is built from bytes the caller made (brief PNG and PDF, pack).
 """
 
 from __future__ import annotations

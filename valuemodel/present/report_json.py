@@ -22,6 +22,7 @@ from valuemodel.core.contract import HEART_DIMENSIONS
 from valuemodel.core.metrics import none_if_nan
 from valuemodel.core.months import Period
 from valuemodel.core.okr import NOT_ENOUGH_DATA
+from valuemodel.core.releases import NOT_ENOUGH, DiD, Effect, MetricEffect, Release
 from valuemodel.core.report import (
     Buyer,
     Link,
@@ -116,11 +117,53 @@ def product_json(product: ProductReport, exact: bool = False) -> Json:
         "user": user_json(product.user, exact),
         "okr_links": [link_json(link, exact) for link in product.okr_links],
         **({} if product.funnel is None else {"funnel": funnel_json(product.funnel)}),
+        "releases": [release_json(r, exact) for r in product.releases],
         **(
             {}
             if product.segments is None
             else {"segments": [segment_json(s, exact) for s in product.segments]}
         ),
+    }
+
+
+def effect_json(effect: MetricEffect, exact: bool = False) -> Json:
+    """One `effects` item of a release: figures and intervals to 4 decimals (`exact`:
+    unrounded)."""
+    e = effect.effect
+    did = effect.did
+    return {
+        "metric": effect.metric,
+        "role": effect.role,
+        "before_mean": _round(e.before_mean, 4, exact),
+        "after_mean": _round(e.after_mean, 4, exact),
+        "change": _round(e.change, 4, exact),
+        "level_change": _round(e.level_change, 4, exact),
+        "level_change_ci90": interval_json(e.level_change_ci90, 4, exact),
+        "slope_change": _round(e.slope_change, 4, exact),
+        "months_before": e.months_before,
+        "months_after": e.months_after,
+        "verdict": e.verdict,
+        "did": None
+        if did is None
+        else {
+            "estimate": _round(did.estimate, 4, exact),
+            "ci90": interval_json(did.ci90, 4, exact),
+            "treated": list(did.treated),
+            "control": list(did.control),
+        },
+    }
+
+
+def release_json(release: Release, exact: bool = False) -> Json:
+    """One `releases` item of a product (`exact`: unrounded)."""
+    return {
+        "release_id": release.release_id,
+        "released_on": release.released_on,
+        "title": release.title,
+        "kind": release.kind,
+        "effects": [effect_json(e, exact) for e in release.effects],
+        # The full-precision copy also keeps the rollout's attribute (not in the contract).
+        **({"rollout": release.rollout} if exact else {}),
     }
 
 
@@ -269,6 +312,47 @@ def _segment(doc: Mapping[str, Any]) -> SegmentFigures:
     )
 
 
+def _effect(doc: Mapping[str, Any]) -> MetricEffect:
+    did = doc.get("did")
+    count_before, count_after = doc.get("months_before"), doc.get("months_after")
+    return MetricEffect(
+        metric=str(doc["metric"]),
+        role=None if doc.get("role") is None else str(doc["role"]),
+        effect=Effect(
+            before_mean=_number(doc.get("before_mean")),
+            after_mean=_number(doc.get("after_mean")),
+            change=_number(doc.get("change")),
+            level_change=_number(doc.get("level_change")),
+            level_change_ci90=_interval(doc.get("level_change_ci90")),
+            slope_change=_number(doc.get("slope_change")),
+            months_before=int(count_before or 0),
+            months_after=int(count_after or 0),
+            verdict=str(doc.get("verdict") or NOT_ENOUGH),
+        ),
+        did=None
+        if not isinstance(did, Mapping)
+        else DiD(
+            estimate=float(did["estimate"]),
+            ci90=_interval(did.get("ci90")),
+            treated=tuple(str(v) for v in did.get("treated") or ()),
+            control=tuple(str(v) for v in did.get("control") or ()),
+        ),
+    )
+
+
+def _release(doc: Mapping[str, Any]) -> Release:
+    """A release read back (only the full-precision JSON names the rollout's attribute)."""
+    effects = tuple(_effect(e) for e in doc.get("effects") or [])
+    return Release(
+        release_id=str(doc["release_id"]),
+        released_on=str(doc["released_on"]),
+        title=str(doc.get("title", "")),
+        kind=str(doc.get("kind", "")),
+        effects=effects,
+        rollout=None if doc.get("rollout") is None else str(doc["rollout"]),
+    )
+
+
 def report_from_json(document: Mapping[str, Any]) -> Report:
     """A `Report` read back from its JSON (the figures the JSON holds: rounded from
     `report_json`, full precision from `report_exact_json`)."""
@@ -287,6 +371,7 @@ def report_from_json(document: Mapping[str, Any]) -> Report:
                 segments=None
                 if p.get("segments") is None
                 else tuple(_segment(s) for s in p["segments"]),
+                releases=tuple(_release(r) for r in p.get("releases") or []),
             )
             for p in document.get("products") or []
         ),
