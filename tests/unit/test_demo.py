@@ -38,6 +38,8 @@ CONTRACT = {
     "assumptions.csv": "key,value",
     "people.csv": "user_id,org,team,job_family,location,started_on,left_on",
     "eligibility.csv": "product_id,attribute,value",
+    "releases.csv": "product_id,release_id,released_on,title,kind",
+    "rollouts.csv": "product_id,release_id,attribute,value,rolled_out_on",
 }
 NATURAL_KEYS = {
     "products.csv": ["product_id"],
@@ -618,6 +620,6 @@ def test_a_few_users_are_outside_the_directory_and_rules_name_known_values(
     outside = set(events["user_id"]) - set(people["user_id"])
     assert 0 < len(outside) < 0.05 * events["user_id"].nunique()
     rules = tables["eligibility.csv"]
-    assert set(rules["product_id"]) == {"ci", "hr"}
+    assert set(rules["product_id"]) == {"ci", "datamart", "hr"}
     for rule in rules.itertuples():
         assert rule.value in set(people[rule.attribute]), rule

@@ -68,7 +68,7 @@ def test_the_json_has_the_keys_of_design_section_5_in_order() -> None:
     document = report_json(compose(inputs()))
     assert list(document) == ["period", "currency", "products", "portfolio"]
     product = document["products"][0]
-    assert list(product) == ["product_id", "name", "buyer", "user", "okr_links"]
+    assert list(product) == ["product_id", "name", "buyer", "user", "okr_links", "releases"]
     assert list(product["buyer"]) == [
         "cost", "hours_saved", "gross_savings", "risk_adjusted_savings", "net_value", "roi",
         "payback_months",

@@ -23,6 +23,7 @@ from valuemodel.data import settings as config
 from valuemodel.data.importer import ImportRefused, delete_product, import_folder, refresh_all
 from valuemodel.data.report import build_report
 from valuemodel.data.schema import ensure_schema, latest_version
+from valuemodel.present import releases as release_text
 from valuemodel.present import report_json
 from valuemodel.present.formats import money, months, nps, number, percent
 
@@ -194,6 +195,13 @@ def render_text(report: Report) -> str:
         "Savings are risk-adjusted (hours saved x loaded hourly cost x confidence); "
         "HEART values are those of the period's last month."
     )
+    released = [(p.name, p.releases) for p in report.products if p.releases]
+    if released:
+        lines += ["", "Releases in the period (level change of each metric, 90% interval):"]
+        for name, own in released:
+            lines += [f"  {name}"] + [f"    {release_text.summary_line(r)}" for r in own]
+        for warning in release_text.hurt_backstops(released):
+            lines.append(f"  Warning: {warning}")
     return "\n".join(lines)
 
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from valuemodel.core import metrics, okr, segments
+from valuemodel.core import metrics, okr, releases, segments
 from valuemodel.core.contract import Assumptions
 from valuemodel.core.metrics import Buyer, User
 from valuemodel.core.months import Period
@@ -96,6 +96,7 @@ class ProductReport:
     okr_links: tuple[Link, ...] = ()
     funnel: Funnel | None = None
     segments: tuple[SegmentFigures, ...] | None = None
+    releases: tuple[releases.Release, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,13 @@ class ReportInputs:
     segment_attribute: str | None = None
     attribute_rows: pd.DataFrame | None = None
     whole_months: pd.DataFrame | None = None
+    # Releases (second round): the selection's releases in the period, the
+    # `product_months` rows six months either side of them (the segment's user side with
+    # a segment filter), their rollouts and the per segment rollup rows around each wave.
+    releases: pd.DataFrame | None = None
+    release_months: pd.DataFrame | None = None
+    rollouts: pd.DataFrame | None = None
+    rollout_rows: pd.DataFrame | None = None
 
 
 def link_history(
@@ -295,6 +303,7 @@ def compose(inputs: ReportInputs) -> Report:
                 okr_links=_links_of(strengths, pid),
                 funnel=funnel,
                 segments=_segments_of(inputs, whole_values, pid),
+                releases=_releases_of(inputs, pid, goals),
             )
         )
     return Report(
@@ -302,6 +311,32 @@ def compose(inputs: ReportInputs) -> Report:
         currency=inputs.assumptions.currency,
         products=tuple(entries),
         portfolio=Portfolio(buyer=metrics.buyer_figures(metrics.monthly_flows(whole_values))),
+    )
+
+
+def _releases_of(
+    inputs: ReportInputs, product_id: str, goals: pd.DataFrame
+) -> tuple[releases.Release, ...]:
+    if inputs.releases is None or inputs.release_months is None:
+        return ()
+    own = inputs.releases[inputs.releases["product_id"] == product_id]
+    if own.empty:
+        return ()
+    months = inputs.release_months[inputs.release_months["product_id"] == product_id]
+    roles = {
+        str(row.dimension): str(row.role)
+        for row in goals[goals["product_id"] == product_id].itertuples()
+    }
+
+    def mine(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+        return None if frame is None else frame[frame["product_id"] == product_id]
+
+    return releases.product_releases(
+        own,
+        monthly_values(months, inputs.assumptions),
+        roles,
+        mine(inputs.rollouts),
+        mine(inputs.rollout_rows),
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from valuemodel.core import releases
 from valuemodel.core import report as model
 from valuemodel.core.contract import SEGMENT_ATTRIBUTES
 from valuemodel.core.months import Period, ReportError
@@ -83,6 +84,22 @@ def fetch_report_inputs(
             f"(one of {', '.join(SEGMENT_ATTRIBUTES)})"
         )
     whole = store.fetch_product_months(engine, period.first, period.last, product_id)
+    release_rows = store.fetch_releases(engine, period.first, period.last, product_id)
+    release_months = rollouts = rollout_rows = None
+    span = releases.windows(release_rows["released_on"])
+    if span is not None:
+        release_months = store.fetch_product_months(engine, *span, product_id, segment)
+        rollouts = store.fetch_rollouts(engine, product_id)
+        rollouts = rollouts[rollouts["release_id"].isin(release_rows["release_id"])]
+        waves = releases.wave_span(rollouts)
+        if waves is not None:
+            rollout_rows = pd.concat(
+                [
+                    store.fetch_segment_months(engine, *waves, product_id, str(attribute))
+                    for attribute in sorted(rollouts["attribute"].unique())
+                ],
+                ignore_index=True,
+            )
     return model.ReportInputs(
         period=period,
         assumptions=store.fetch_assumptions(engine),
@@ -108,6 +125,10 @@ def fetch_report_inputs(
             engine, period.last, period.last, product_id, segment_attribute
         ),
         whole_months=None if segment is None else whole,
+        releases=release_rows,
+        release_months=release_months,
+        rollouts=rollouts,
+        rollout_rows=rollout_rows,
     )
 
 

@@ -455,3 +455,27 @@ def delete_scenario(engine: Engine, *, product_id: str, scenario_id: int) -> boo
             {"product_id": product_id, "scenario_id": int(scenario_id)},
         ).scalar()
     return done is not None
+
+
+def fetch_releases(
+    engine: Engine, month_from: str, month_to: str, product_id: str | None = None
+) -> pd.DataFrame:
+    """Releases of the selection whose month lies in month_from..month_to ('YYYY-MM').
+    Columns: product_id, release_id, released_on (datetime), title, kind."""
+    frame = _frame(
+        engine,
+        "releases_in_range",
+        month_from=first_of_month(month_from),
+        month_to=first_of_month(month_to),
+        product_id=product_id,
+    )
+    frame["released_on"] = pd.to_datetime(frame["released_on"])
+    return frame
+
+
+def fetch_rollouts(engine: Engine, product_id: str | None = None) -> pd.DataFrame:
+    """Rollouts of the selection: product_id, release_id, attribute, value,
+    rolled_out_on (datetime)."""
+    frame = _frame(engine, "rollouts_of_selection", product_id=product_id)
+    frame["rolled_out_on"] = pd.to_datetime(frame["rolled_out_on"])
+    return frame

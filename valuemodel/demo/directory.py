@@ -7,12 +7,14 @@ the segments tell a believable story without changing a single usage event:
 - Singapore adopts the CI Platform late (its engineers are drawn from the users whose
   first CI month in the window is late);
 - the Data Mart's new users in the months after each wave of its staggered rollout
-  (see `ROLLOUT_WAVES`) come mostly from that wave's org;
+  (see `ROLLOUT_WAVES`) come mostly from that wave's orgs (Payments, drawn from the CI's
+  least active users, is left out of this);
 - about 1 in 6 people is hired or leaves inside the window (hired before their first
   active month, leaving after their last), and a few users (contractors) are not in the
   directory at all, so they count in the segment "unknown".
-Eligibility: the CI Platform serves the engineering job families, the HR tool everyone
-(one rule per org); the other products keep products.eligible_users.
+Eligibility: the CI Platform and the Data Mart serve the engineering job families (the Data
+Mart its product managers too), the HR tool everyone (one rule per org); the other
+products keep products.eligible_users.
 
 Pure apart from nothing: returns DataFrames. Seeded: the same inputs give the same rows.
 """
@@ -44,7 +46,7 @@ LATE_LOCATION = "Singapore"
 LAGGING_ORG = "Payments"
 # The Data Mart's staggered rollout: (month index in the window, org) of each wave.
 ROLLOUT_PRODUCT = "datamart"
-ROLLOUT_WAVES = ((11, "Platform"), (14, "Consumer"), (17, "Data"), (17, "Payments"))
+ROLLOUT_WAVES = ((9, "Platform"), (9, "Data"), (15, "Consumer"), (15, "Payments"))
 CONTRACTOR_SHARE = 0.01
 
 
@@ -99,11 +101,13 @@ def people_frame(
     # The Data Mart's new users after each wave come mostly from the wave's org.
     others = [o for o in ENGINEERING_ORGS if o != LAGGING_ORG]
     choice = rng.choice(others, size=rest.size)
-    for month, wave_org in ROLLOUT_WAVES:
-        if wave_org == LAGGING_ORG:
+    for month in sorted({m for m, _ in ROLLOUT_WAVES}):
+        wave = [o for m, o in ROLLOUT_WAVES if m == month and o != LAGGING_ORG]
+        if not wave:
             continue
         joined = (dm_first[rest] >= month + 1) & (dm_first[rest] <= month + 3)
-        choice[joined & (rng.random(rest.size) < 0.85)] = wave_org
+        picked = joined & (rng.random(rest.size) < 0.85)
+        choice[picked] = rng.choice(wave, size=int(picked.sum()))
     org[rest] = choice
     non_engineers = np.flatnonzero(~is_engineer)
     org[non_engineers] = rng.choice(OTHER_ORGS, size=non_engineers.size, p=[0.55, 0.45])
@@ -123,7 +127,7 @@ def people_frame(
 
     location = rng.choice(LOCATIONS, size=directory, p=[0.35, 0.3, 0.2, 0.15]).astype(object)
     late = (ci_first >= 9) & (rng.random(directory) < 0.55)
-    early = (ci_first >= 0) & (ci_first < 9) & (rng.random(directory) < 0.03)
+    early = (ci_first >= 0) & (ci_first < 9) & (rng.random(directory) < 0.005)
     location[late | early] = LATE_LOCATION
 
     # Hires and leavers inside the window, consistent with the activity.
@@ -172,10 +176,17 @@ def people_frame(
 
 
 def eligibility_frame(product_ids: Sequence[str]) -> pd.DataFrame:
-    """eligibility.csv: the CI Platform for the engineering job families, HR for everyone."""
+    """eligibility.csv: the CI Platform for the engineering job families, the Data Mart
+    for them and the product managers among the engineers (its staggered rollout is
+    measured against eligible people per org), HR for everyone."""
     rows = []
     if "ci" in product_ids:
         rows += [("ci", "job_family", family) for family in ENGINEERING_FAMILIES]
+    if ROLLOUT_PRODUCT in product_ids:
+        rows += [
+            (ROLLOUT_PRODUCT, "job_family", family)
+            for family in (*ENGINEERING_FAMILIES, "Product management")
+        ]
     if "hr" in product_ids:
         rows += [("hr", "org", org) for org in (*ENGINEERING_ORGS, *OTHER_ORGS)]
     return pd.DataFrame(rows, columns=["product_id", "attribute", "value"])

@@ -39,6 +39,7 @@ from numpy.typing import ArrayLike
 
 from valuemodel.core.contract import FILES_BY_NAME
 from valuemodel.core.scenario import DEFAULT_COST_PER_FTE, DEFAULT_SEED
+from valuemodel.demo.releases import FAILURE_STEPS
 
 REFERENCE_EVENTS = 1_000_000
 WINDOW_MONTHS = 24
@@ -385,7 +386,7 @@ def write_demo_csv(
     progress: Progress | None = None,
     people: int | None = None,
 ) -> dict[str, int]:
-    """Write the 11 CSV files of the demo portfolio into `out_dir` (created if missing).
+    """Write the 15 CSV files of the demo portfolio into `out_dir` (created if missing).
 
     Covers the 24 months ending with `end_month` (default: the last complete month in
     UTC); `events` is the number of usage events (the file holds it to within a few
@@ -729,6 +730,8 @@ def _usage_events(
             1.0,
         )
         failure_rate = product.failure[0] + (product.failure[1] - product.failure[0]) * ramp
+        for from_month, step in FAILURE_STEPS.get(product.product_id, ()):
+            failure_rate = failure_rate + np.where(month >= from_month, step, 0.0)
         failed = rng.random(n) < failure_rate
         outcome = np.where(has_outcome, np.where(failed, 2, 1), 0).astype(np.int8)
         median = np.array([a.duration or np.nan for a in product.actions])[action]
@@ -1433,8 +1436,9 @@ def _weakly_correlated(
 def _directory_frames(
     calendar: _Calendar, size: _Size, activity: _Activity, seed: int
 ) -> dict[str, pd.DataFrame]:
-    """people.csv and eligibility.csv (valuemodel.demo.directory), from their own seed."""
-    from valuemodel.demo import directory
+    """people.csv, eligibility.csv (valuemodel.demo.directory, from their own seed),
+    releases.csv and rollouts.csv (valuemodel.demo.releases)."""
+    from valuemodel.demo import directory, releases
 
     rng = np.random.default_rng(np.random.SeedSequence([seed, 17]))
     return {
@@ -1442,6 +1446,8 @@ def _directory_frames(
             calendar.labels, size.directory, size.engineering, activity.pools, activity.active, rng
         ),
         "eligibility.csv": directory.eligibility_frame([p.product_id for p in PRODUCTS]),
+        "releases.csv": releases.releases_frame(calendar.date),
+        "rollouts.csv": releases.rollouts_frame(calendar.date),
     }
 
 

@@ -17,6 +17,7 @@ from valuemodel.core.contract import HEART_DIMENSIONS
 from valuemodel.core.metrics import none_if_nan
 from valuemodel.core.months import Period
 from valuemodel.core.okr import NOT_ENOUGH_DATA
+from valuemodel.core.releases import NOT_ENOUGH, DiD, Effect, MetricEffect, Release
 from valuemodel.core.report import (
     Buyer,
     Link,
@@ -103,11 +104,50 @@ def product_json(product: ProductReport) -> Json:
         "user": user_json(product.user),
         "okr_links": [link_json(link) for link in product.okr_links],
         **({} if product.funnel is None else {"funnel": funnel_json(product.funnel)}),
+        "releases": [release_json(r) for r in product.releases],
         **(
             {}
             if product.segments is None
             else {"segments": [segment_json(s) for s in product.segments]}
         ),
+    }
+
+
+def effect_json(effect: MetricEffect) -> Json:
+    """One `effects` item of a release: figures and intervals to 4 decimals."""
+    e = effect.effect
+    did = effect.did
+    return {
+        "metric": effect.metric,
+        "role": effect.role,
+        "before_mean": _round(e.before_mean, 4),
+        "after_mean": _round(e.after_mean, 4),
+        "change": _round(e.change, 4),
+        "level_change": _round(e.level_change, 4),
+        "level_change_ci90": interval_json(e.level_change_ci90, 4),
+        "slope_change": _round(e.slope_change, 4),
+        "months_before": e.months_before,
+        "months_after": e.months_after,
+        "verdict": e.verdict,
+        "did": None
+        if did is None
+        else {
+            "estimate": _round(did.estimate, 4),
+            "ci90": interval_json(did.ci90, 4),
+            "treated": list(did.treated),
+            "control": list(did.control),
+        },
+    }
+
+
+def release_json(release: Release) -> Json:
+    """One `releases` item of a product."""
+    return {
+        "release_id": release.release_id,
+        "released_on": release.released_on,
+        "title": release.title,
+        "kind": release.kind,
+        "effects": [effect_json(e) for e in release.effects],
     }
 
 
@@ -221,6 +261,46 @@ def _funnel(doc: Any) -> Funnel | None:
     )
 
 
+def _effect(doc: Mapping[str, Any]) -> MetricEffect:
+    did = doc.get("did")
+    count_before, count_after = doc.get("months_before"), doc.get("months_after")
+    return MetricEffect(
+        metric=str(doc["metric"]),
+        role=None if doc.get("role") is None else str(doc["role"]),
+        effect=Effect(
+            before_mean=_number(doc.get("before_mean")),
+            after_mean=_number(doc.get("after_mean")),
+            change=_number(doc.get("change")),
+            level_change=_number(doc.get("level_change")),
+            level_change_ci90=_interval(doc.get("level_change_ci90")),
+            slope_change=_number(doc.get("slope_change")),
+            months_before=int(count_before or 0),
+            months_after=int(count_after or 0),
+            verdict=str(doc.get("verdict") or NOT_ENOUGH),
+        ),
+        did=None
+        if not isinstance(did, Mapping)
+        else DiD(
+            estimate=float(did["estimate"]),
+            ci90=_interval(did.get("ci90")),
+            treated=tuple(str(v) for v in did.get("treated") or ()),
+            control=tuple(str(v) for v in did.get("control") or ()),
+        ),
+    )
+
+
+def _release(doc: Mapping[str, Any]) -> Release:
+    """A release read back (the JSON does not name the rollout's attribute)."""
+    effects = tuple(_effect(e) for e in doc.get("effects") or [])
+    return Release(
+        release_id=str(doc["release_id"]),
+        released_on=str(doc["released_on"]),
+        title=str(doc.get("title", "")),
+        kind=str(doc.get("kind", "")),
+        effects=effects,
+    )
+
+
 def report_from_json(document: Mapping[str, Any]) -> Report:
     """A `Report` read back from its JSON (the rounded figures the JSON holds)."""
     period = document["period"]
@@ -235,6 +315,7 @@ def report_from_json(document: Mapping[str, Any]) -> Report:
                 user=_user(p.get("user") or {}),
                 okr_links=tuple(_link(link) for link in p.get("okr_links") or []),
                 funnel=_funnel(p.get("funnel")),
+                releases=tuple(_release(r) for r in p.get("releases") or []),
             )
             for p in document.get("products") or []
         ),

@@ -1,0 +1,224 @@
+"""How release effects read (DESIGN section 4, "Releases"): the values in their metric's
+unit, the verdict labels, the effects table of the Releases page, the flag for a hurt
+backstop, and the chart of a series with its two fitted segments. Pure apart from Altair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import altair as alt
+import pandas as pd
+
+from valuemodel.core import releases
+from valuemodel.core.releases import Effect, MetricEffect, Release
+from valuemodel.present import labels
+from valuemodel.present.charts import GOAL
+from valuemodel.present.formats import MISSING, money
+
+RATIOS = ("adoption", "retention", "task_success")
+VERDICT_LABELS = {
+    releases.IMPROVED: "Improved",
+    releases.WORSE: "Worse",
+    releases.NO_CLEAR: "No clear change",
+    releases.HELD: "Held",
+    releases.HURT: "Hurt",
+    releases.NOT_ENOUGH: "Not enough data",
+}
+VERDICT_ICONS = {
+    releases.IMPROVED: "▲",
+    releases.WORSE: "▼",
+    releases.HURT: "▼",
+    releases.HELD: "●",
+    releases.NO_CLEAR: "●",
+    releases.NOT_ENOUGH: "○",
+}
+KIND_LABELS = {
+    "launch": "Launch",
+    "feature": "Feature",
+    "fix": "Fix",
+    "change": "Change",
+    "deprecation": "Deprecation",
+}
+WHY_DID = (
+    "Before/after alone cannot tell a release from everything else that changed in the "
+    "same months (a reorganisation, the season, a trend already under way). Segments that "
+    "had not yet received it lived through those same months, so the gap that opens "
+    "between them and the segments that had it is the release's own effect."
+)
+
+
+def level_text(metric: str, value: float | None, *, signed: bool = False) -> str:
+    """A value or change in its metric's unit: adoption 0.42 -> '42.0%' (a change: '+3.1
+    pts'), engagement '4.6 days', happiness NPS '+38', savings money."""
+    if value is None or not pd.notna(value):
+        return MISSING
+    if metric in RATIOS:
+        if signed:
+            return f"{value * 100:+.1f} pts".replace("-", "−")
+        return f"{value * 100:.1f}%"
+    if metric == "engagement":
+        return (f"{value:+.2f}" if signed else f"{value:.1f}").replace("-", "−") + " days"
+    if metric == "happiness":
+        return f"{value:+.0f}".replace("-", "−") if signed else f"{value:+.0f}"
+    text = money(value)
+    return ("+" + text if value >= 0 else text.replace("-", "−")) if signed else text
+
+
+def interval_text(metric: str, interval: tuple[float, float] | None) -> str:
+    """'−2.3 to +4.1 pts' in the metric's unit; a dash without an interval."""
+    if interval is None:
+        return MISSING
+    low, high = (level_text(metric, v, signed=True) for v in interval)
+    unit = " pts" if metric in RATIOS else " days" if metric == "engagement" else ""
+    if unit and low.endswith(unit):
+        low = low[: -len(unit)]
+    return f"{low} to {high}"
+
+
+def verdict_text(verdict: str) -> str:
+    """'▲ Improved', '▼ Hurt' ... (an icon for colour-blind readers and the verdict)."""
+    return f"{VERDICT_ICONS.get(verdict, '')} {VERDICT_LABELS.get(verdict, verdict)}".strip()
+
+
+def did_text(effect: MetricEffect, release: Release) -> str:
+    """The difference-in-differences cell: the estimate with its interval, or why none."""
+    if effect.metric not in releases.DID_COUNTS:
+        return ""
+    if release.rollout is None and effect.did is None:
+        return "no control group (everyone at once)"
+    if effect.did is None:
+        return "no control group"
+    did = effect.did
+    text = level_text(effect.metric, did.estimate, signed=True)
+    if did.ci90 is not None:
+        text += f" (90%: {interval_text(effect.metric, did.ci90)})"
+    else:
+        text += " (too few segments for an interval)"
+    return text
+
+
+def effects_table(release: Release) -> pd.DataFrame:
+    """One row per metric of a release: what the Releases page and the brief show."""
+    rows = []
+    for item in release.effects:
+        e: Effect = item.effect
+        rows.append(
+            {
+                "Metric": labels.metric(item.metric),
+                "Role": labels.ROLES.get(item.role or "", "Money"),
+                "Verdict": verdict_text(e.verdict),
+                "Before": level_text(item.metric, e.before_mean),
+                "After": level_text(item.metric, e.after_mean),
+                "Level change": level_text(item.metric, e.level_change, signed=True),
+                "90% interval": interval_text(item.metric, e.level_change_ci90),
+                "Slope change / month": level_text(item.metric, e.slope_change, signed=True),
+                "Months before / after": f"{e.months_before} / {e.months_after}",
+                "Rollout (diff-in-diff)": did_text(item, release) or MISSING,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def hurt_backstops(products: Iterable[tuple[str, Sequence[Release]]]) -> list[str]:
+    """Sentences for every release that hurt a backstop: 'Design System: "Token sync v2"
+    (2026-02-07) hurt Task success.' (titles are data: callers show them as text)."""
+    out = []
+    for name, own in products:
+        for release in own:
+            if release.hurt:
+                metrics = ", ".join(labels.metric(m) for m in release.hurt)
+                out.append(f'{name}: "{release.title}" ({release.released_on}) hurt {metrics}.')
+    return out
+
+
+def summary_line(release: Release) -> str:
+    """A release in one line of the text report: date, title and its verdicts."""
+    parts = []
+    for item in release.effects:
+        verdict = item.effect.verdict
+        if verdict in (releases.IMPROVED, releases.WORSE, releases.HURT):
+            parts.append(f"{labels.metric(item.metric)} {VERDICT_LABELS[verdict].lower()}")
+        if item.did is not None and item.did.ci90 is not None:
+            low, high = item.did.ci90
+            if low > 0 or high < 0:
+                parts.append(
+                    f"{labels.metric(item.metric)} diff-in-diff "
+                    f"{level_text(item.metric, item.did.estimate, signed=True)}"
+                )
+    said = "; ".join(parts) if parts else "no clear change"
+    kind = KIND_LABELS.get(release.kind, release.kind)
+    return f"{release.released_on}  {release.title} ({kind}): {said}"
+
+
+def fitted_frame(series: pd.Series, release_month: pd.Timestamp, effect: Effect) -> pd.DataFrame:
+    """The months a release effect reads (six either side) with the two fitted segments
+    of the segmented regression: columns month, value, side ('before'/'after'), fitted."""
+    import numpy as np
+    import statsmodels.api as sm
+
+    at = release_month.to_period("M")
+    rows = []
+    for offset in [*range(-releases.WINDOW, 0), *range(1, releases.WINDOW + 1)]:
+        month = (at + offset).to_timestamp()
+        value = series.get(month, np.nan)
+        if value is not None and np.isfinite(float(value)):
+            rows.append((month, offset, float(value)))
+    frame = pd.DataFrame(rows, columns=["month", "t", "value"])
+    frame["side"] = np.where(frame["t"] < 0, "before", "after")
+    frame["fitted"] = np.nan
+    if effect.level_change is not None and len(frame) >= 4:
+        post = (frame["t"] > 0).astype(float)
+        design = pd.DataFrame(
+            {"const": 1.0, "t": frame["t"].astype(float), "post": post, "t_post": frame["t"] * post}
+        )
+        fit = sm.OLS(frame["value"].to_numpy(), design).fit()
+        frame["fitted"] = fit.predict(design)
+    return frame.drop(columns="t")
+
+
+def effect_chart(frame: pd.DataFrame, release_month: pd.Timestamp, metric: str) -> alt.LayerChart:
+    """The series around a release (points), its two fitted segments (lines) and the
+    release line, in the metric's unit."""
+    scale = 100.0 if metric in RATIOS else 1.0
+    data = frame.assign(value=frame["value"] * scale, fitted=frame["fitted"] * scale)
+    title = labels.metric(metric) + (" (%)" if metric in RATIOS else "")
+    x = alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6))
+    y = alt.Y("value:Q", title=title, scale=alt.Scale(zero=False))
+    points = (
+        alt.Chart(data)
+        .mark_point(filled=True, size=60)
+        .encode(
+            x=x,
+            y=y,
+            tooltip=[alt.Tooltip("month:T", format="%b %Y"), alt.Tooltip("value:Q", format=",.2f")],
+        )
+    )
+    fitted = (
+        alt.Chart(data.dropna(subset=["fitted"]))
+        .mark_line(strokeWidth=2.5)
+        .encode(x=x, y="fitted:Q", detail="side:N")
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"month": [release_month]}))
+        .mark_rule(strokeDash=[4, 3], color=GOAL, strokeWidth=2)
+        .encode(x="month:T")
+    )
+    return alt.LayerChart(layer=[points, fitted, rule]).properties(height=220)
+
+
+def release_events(own: Sequence[Release]) -> pd.DataFrame:
+    """A product's releases as `charts.event_markers` rows (the shared marker layer):
+    month of the release, kind 'release', the title, and its verdicts as the detail."""
+    from valuemodel.present.charts import EVENT_COLUMNS
+
+    rows = [
+        {
+            "month": pd.Timestamp(r.released_on).to_period("M").to_timestamp(),
+            "kind": "release",
+            "label": r.title,
+            "detail": summary_line(r).split("): ", 1)[-1],
+        }
+        for r in own
+    ]
+    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
