@@ -549,7 +549,9 @@ def test_other_sources_keep_their_folder_name_without_the_path():
     assert value.source_label("upload") == "upload"
 
 
-@pytest.mark.parametrize(("typed", "stored"), [(10.0, 0.1), (7.3, 0.073), (0.0, 0.0), (12.5, 0.125)])
+@pytest.mark.parametrize(
+    ("typed", "stored"), [(10.0, 0.1), (7.3, 0.073), (0.0, 0.0), (12.5, 0.125)]
+)
 def test_a_discount_rate_typed_as_a_percentage_is_stored_as_its_fraction(typed, stored):
     assert value.rate_from_percent(typed) == stored
     assert value.assumption_values(60, "USD", value.rate_from_percent(typed))["discount_rate"] == (
