@@ -71,12 +71,12 @@ with st.form("assumptions_form", border=True):
         "only when the cost data is in that currency.",
         key="assumption_currency",
     )
-    discount_rate = columns[2].number_input(
-        "Discount rate (annual, 0 to 1)",
-        value=float(assumptions.discount_rate),
-        step=0.01,
-        format="%.3f",
-        help="0.10 means 10% a year. Used for present values in Scenarios; realized months "
+    discount_percent = columns[2].number_input(
+        "Discount rate (% a year)",
+        value=round(float(assumptions.discount_rate) * 100, 3),
+        step=0.5,
+        format="%.1f",
+        help="10.0 means 10% a year. Used for present values in Scenarios; realized months "
         "are not discounted.",
         key="assumption_discount_rate",
     )
@@ -98,7 +98,10 @@ if submitted and can_edit:
         min_responses == assumptions.min_survey_responses
     )
     values = value.assumption_values(
-        hourly_cost, str(currency), discount_rate, None if unchanged_default else min_responses
+        hourly_cost,
+        str(currency),
+        value.rate_from_percent(discount_percent),
+        None if unchanged_default else min_responses,
     )
     try:
         changed_keys = store.save_assumptions(data.engine(), values)
@@ -106,7 +109,8 @@ if submitted and can_edit:
         st.error(
             "Nothing was saved:\n\n"
             + "\n".join(
-                f"- **{value.ASSUMPTION_LABELS.get(k, k)}**: {plain(reason)}"
+                f"- **{value.ASSUMPTION_LABELS.get(k, k)}**: "
+                f"{plain(value.assumption_reason(k, reason))}"
                 for k, reason in refused.problems.items()
             ),
             icon=":material/error:",
@@ -192,14 +196,19 @@ if st.button(
     now = ui.rights()  # checked again here: a disabled button is only a hint in the browser
     try:
         with st.status("Validating and importing...", expanded=False) as status:
-            result = imports.import_uploads(
-                data.engine(),
-                bool(now.can_edit),  # type: ignore[attr-defined]
-                now.reason,  # type: ignore[attr-defined]
-                list(uploads or []),
-                replace_months=bool(replace_months),
-                progress=status.write,
-            )
+            try:
+                result = imports.import_uploads(
+                    data.engine(),
+                    bool(now.can_edit),  # type: ignore[attr-defined]
+                    now.reason,  # type: ignore[attr-defined]
+                    list(uploads or []),
+                    replace_months=bool(replace_months),
+                    progress=status.write,
+                )
+            except ImportRefused:
+                # The status ends with the import: refused, and why is said below.
+                status.update(label=value.IMPORT_REFUSED, state="error")
+                raise
             status.update(label="Imported", state="complete")
     except imports.UploadRefused as refused:
         st.error(
@@ -212,7 +221,8 @@ if st.button(
             "the file, the line (the header is line 1), the column and the reason.",
             icon=":material/error:",
         )
-        st.dataframe(value.problem_table(refused.lines), hide_index=True, width="stretch")
+        # A table, not a grid: every reason is read whole, wrapped, never cut at a column.
+        st.table(value.problem_table(refused.lines), hide_index=True, border="horizontal")
     else:
         data.invalidate()
         st.session_state["data_notice"] = (

@@ -83,7 +83,19 @@ def test_the_assumptions_form_starts_from_the_stored_values(app_env, demo_engine
         at.number_input(key="assumption_loaded_hourly_cost").value == assumptions.loaded_hourly_cost
     )
     assert at.selectbox(key="assumption_currency").value == assumptions.currency
-    assert at.number_input(key="assumption_discount_rate").value == assumptions.discount_rate
+    # Typed as the page shows it: 10.0 (%), not 0.100.
+    rate = at.number_input(key="assumption_discount_rate")
+    assert rate.value == pytest.approx(assumptions.discount_rate * 100)
+    assert rate.proto.format == "%.1f" and "%" in rate.label
+
+
+def test_a_discount_rate_typed_in_percent_is_saved_as_its_fraction(portfolio_app):
+    at = open_page("views/data.py")
+    at.number_input(key="assumption_discount_rate").set_value(7.5)
+    save_button(at).click().run()
+    assert not at.exception and not at.error
+    assert stored(portfolio_app)["discount_rate"] == "0.075"
+    assert any("discount rate of 7.5%" in s.value for s in at.success)
 
 
 # ---------------------------------------------------------------- editing assumptions
@@ -142,7 +154,7 @@ def test_changing_the_currency_relabels_every_amount(portfolio_app):
     [
         ("assumption_loaded_hourly_cost", -5.0, "positive hourly cost"),
         ("assumption_loaded_hourly_cost", 0.0, "positive hourly cost"),
-        ("assumption_discount_rate", 1.5, "between 0 and 1"),
+        ("assumption_discount_rate", 150.0, "below 100% a year"),
         ("assumption_min_survey_responses", 0, "whole number of survey responses"),
     ],
 )
@@ -200,8 +212,8 @@ def test_an_invalid_upload_lists_each_problem_and_writes_nothing(portfolio_app):
     button(at, "Validate and import").click().run()
     assert not at.exception
     assert at.error and "Nothing was imported" in at.error[0].value
-    tables = [d.value for d in at.dataframe]
-    [problems] = [t for t in tables if list(t.columns) == ["File", "Line", "Column", "Reason"]]
+    [problems] = [t.value for t in at.table]  # a wrapping table: no reason is cut
+    assert list(problems.columns) == ["File", "Line", "Column", "Reason"]
     records = problems.to_dict("records")
     assert {"File": "costs.csv", "Line": "2", "Column": "amount"}.items() <= records[0].items()
     assert all(r["File"] == "costs.csv" for r in records)
@@ -285,3 +297,19 @@ def test_the_import_log_shows_folder_names_not_server_paths(portfolio_app):
     [history] = [t for t in tables if "Source" in t.columns and "Files (rows)" in t.columns]
     assert all("/" not in str(s) for s in history["Source"]), list(history["Source"])
     assert list(history["Source"]) == ["folder portfolio"]
+
+
+def test_a_refused_upload_ends_the_import_status_and_lists_every_problem_of_a_row(portfolio_app):
+    at = open_page("views/data.py")
+    header = b"product_id,user_id,occurred_at,action,succeeded,duration_seconds\n"
+    events = header + b"ci,u1,yesterday,build,maybe,-3\n"  # three bad fields on line 2
+    at.get("file_uploader")[0].set_value([("usage_events.csv", events, "text/csv")]).run()
+    button(at, "Validate and import").click().run()
+    assert not at.exception
+    [status] = at.status
+    assert status.label.startswith("Refused") and "Validating" not in status.label
+    [problems] = [t.value for t in at.table]
+    assert set(problems["Line"]) == {"2"}
+    assert {"occurred_at", "succeeded", "duration_seconds"} <= set(problems["Column"])
+    assert all(len(reason) > 5 for reason in problems["Reason"])
+    assert at.error and f"{len(problems)} problem(s)" in at.error[0].value

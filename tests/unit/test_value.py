@@ -526,3 +526,42 @@ def test_tables_show_money_with_separators_and_missing_values_as_a_dash() -> Non
     assert "50.0%" in html and "2.5 months" in html
     assert "nan" not in html.lower() and "None" not in html
     assert "color: #B33F00" in html
+
+
+# ---------------------------------------------------------------- Data page wording
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "generated demo portfolio",
+        "/tmp/valuedash-demo-k2x9q1",
+        "folder valuedash-demo-k2x9q1",
+        "C:\\Temp\\valuedash-demo-k2x9q1\\",
+    ],
+)
+def test_a_demo_load_is_named_demo_data_not_its_temporary_folder(source):
+    assert value.source_label(source) == "demo data"
+
+
+def test_other_sources_keep_their_folder_name_without_the_path():
+    assert value.source_label("/srv/exports/metrics-2025") == "folder metrics-2025"
+    assert value.source_label("upload") == "upload"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [(10.0, 0.1), (7.3, 0.073), (0.0, 0.0), (12.5, 0.125)]
+)
+def test_a_discount_rate_typed_as_a_percentage_is_stored_as_its_fraction(typed, stored):
+    assert value.rate_from_percent(typed) == stored
+    assert value.assumption_values(60, "USD", value.rate_from_percent(typed))["discount_rate"] == (
+        value.number_text(stored)
+    )
+
+
+def test_a_refused_discount_rate_is_explained_in_percent_as_the_form_asks():
+    reason = csvcheck.assumption_problem("discount_rate", "1.5")
+    assert reason is not None
+    shown = value.assumption_reason("discount_rate", reason)
+    assert "100%" in shown and "0.10" not in shown
+    assert value.assumption_reason("currency", "'XX' is unknown") == "'XX' is unknown"

@@ -24,6 +24,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from valuemodel.core import metrics
+from valuemodel.core.contract import is_demo_source
 from valuemodel.core.numbers import finite
 from valuemodel.core.report import Buyer, Report
 from valuemodel.present import charts, labels
@@ -616,6 +617,22 @@ def number_text(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+def rate_from_percent(percent_value: float) -> float:
+    """A rate typed as a percentage (10.0) as the stored fraction (0.1)."""
+    return round(float(percent_value) / 100, 8)
+
+
+def assumption_reason(key: str, reason: str) -> str:
+    """A refused assumption's reason in the form's own terms (the discount rate is typed
+    as a percentage there, stored as a fraction)."""
+    if key == "discount_rate" and "between 0 and 1" in reason:
+        return "the discount rate must be at least 0% and below 100% a year (10.0 means 10%)"
+    return reason
+
+
+IMPORT_REFUSED = "Refused: nothing was imported (the problems are listed below)"
+
+
 def assumption_values(
     loaded_hourly_cost: float,
     currency: str,
@@ -702,12 +719,19 @@ def _timestamp_text(value: object) -> str:
     return stamp.strftime("%Y-%m-%d %H:%M UTC")
 
 
+DEMO_DATA = "demo data"
+DEMO_FOLDER_PREFIX = "valuedash-demo-"  # the temporary folder a demo load is written to
+
+
 def source_label(source: str) -> str:
     """An import's source for every viewer: 'upload', or 'folder NAME' without the server's
-    path (imports logged before the path was dropped still hold it)."""
+    path (imports logged before the path was dropped still hold it); 'demo data' for the
+    generated demo portfolio, whatever temporary folder it was written to."""
+    name = source.rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1]
+    if is_demo_source(source) or name.startswith(DEMO_FOLDER_PREFIX):
+        return DEMO_DATA
     if source.startswith("folder ") or ("/" not in source and "\\" not in source):
         return source
-    name = source.rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1]
     return f"folder {name}" if name else "folder"
 
 
