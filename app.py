@@ -25,6 +25,7 @@ PAGES = {
     "Buyer view": [
         st.Page("views/value.py", title="Value", icon=":material/payments:"),
         st.Page("views/okr.py", title="OKR ladder-up", icon=":material/account_tree:"),
+        st.Page("views/releases.py", title="Releases", icon=":material/rocket_launch:"),
     ],
     "User view": [
         st.Page("views/heart.py", title="HEART", icon=":material/favorite:"),
