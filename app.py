@@ -47,6 +47,7 @@ try:
     present.controls(presenting)
     ui.chart_scale()
     st.session_state["selection"] = frame.sidebar(presenting)
+    frame.mark_time_charts(st.session_state["selection"])
     frame.demo_marker()
     st.session_state["access"] = access.current()
     if not presenting:

@@ -648,6 +648,9 @@ def co_movement_chart(
                 .encode(y=kr_y, tooltip=[alt.Tooltip("label:N", title="Target")])
             )
         chart = alt.layer(alt.layer(*kr_layers), metric_line).resolve_scale(y="independent")
+    markers = charts.current_markers(shift_months=lag)  # on the product metric's months
+    if markers:
+        chart = alt.layer(chart, *markers)
     chart = chart.properties(title=alt.TitleParams(text=title, subtitle=subtitle))
     return charts.style(chart, height=CO_MOVEMENT_HEIGHT)
 

@@ -337,3 +337,24 @@ def effect_sentence(effect: MetricEffect, release: Release) -> str:
     if did:
         text += f" Difference-in-differences: {did}."
     return text
+
+
+def release_rows_events(rows: pd.DataFrame) -> pd.DataFrame:
+    """Stored release rows (product_id, release_id, released_on, title, kind) as
+    `charts.event_markers` rows, before their effects are known: the kind and the date."""
+    from valuemodel.present.charts import EVENT_COLUMNS
+
+    if rows is None or rows.empty:
+        return pd.DataFrame(columns=list(EVENT_COLUMNS))
+    released = pd.to_datetime(rows["released_on"])
+    return pd.DataFrame(
+        {
+            "month": released.dt.to_period("M").dt.to_timestamp(),
+            "kind": "release",
+            "label": rows["title"].astype(str),
+            "detail": [
+                f"{KIND_LABELS.get(str(k), str(k))}, released {d:%d %b %Y}"
+                for k, d in zip(rows["kind"], released, strict=True)
+            ],
+        }
+    )
