@@ -358,3 +358,35 @@ def release_rows_events(rows: pd.DataFrame) -> pd.DataFrame:
             ],
         }
     )
+
+
+def effect_mappings(own: Sequence[Release]) -> list[dict[str, object]]:
+    """A product's release effects as the mappings `okr.causal_backing` reads."""
+    return [
+        {
+            "metric": e.metric,
+            "verdict": e.effect.verdict,
+            "release_id": r.release_id,
+            "title": r.title,
+            "did": None if e.did is None else {"estimate": e.did.estimate, "ci90": e.did.ci90},
+        }
+        for r in own
+        for e in r.effects
+    ]
+
+
+def causal_backing(
+    products: Iterable[tuple[str, Sequence[Release]]], links: pd.DataFrame
+) -> dict[tuple[str, str], str]:
+    """What backs each causal link, by (product_id, metric), from the products' releases."""
+    from valuemodel.core import okr
+
+    effects = {pid: effect_mappings(own) for pid, own in products}
+    if links.empty:
+        return {}
+    return {
+        (str(r.product_id), str(r.metric)): okr.causal_backing(
+            str(r.metric), effects.get(str(r.product_id), [])
+        )
+        for r in links[links["evidence"] == okr.CAUSAL].itertuples()
+    }
