@@ -49,7 +49,7 @@ st.caption(
 )
 
 for warning in release_view.hurt_backstops([(p.name, p.releases) for p in report.products]):
-    st.error(
+    st.warning(
         plain(warning) + " See the Releases page for the before/after and its interval.",
         icon=":material/warning:",
     )

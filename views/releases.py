@@ -48,7 +48,7 @@ if not released:
     st.stop()
 
 for warning in view.hurt_backstops([(name, own) for _, name, own in released]):
-    st.error(plain(warning), icon=":material/warning:")
+    st.warning(plain(warning), icon=":material/warning:")
 
 st.subheader("Time line")
 span = (f"{period.first}-01", (pd.Period(period.last, freq="M") + 1).strftime("%Y-%m-01"))
@@ -72,7 +72,7 @@ picked = st.selectbox(
 )
 release = choices[str(picked)]
 kind = view.KIND_LABELS.get(release.kind, release.kind)
-st.subheader(f"{release.title}")
+st.subheader(plain(release.title))
 st.caption(
     f"{kind}, released on {release.released_on}. Before: the six months before its month; "
     "after: the six months after (the release month itself is left out)."
