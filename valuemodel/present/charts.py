@@ -7,6 +7,7 @@ The palette is Okabe-Ito, safe for the common colour-vision deficiencies.
 from __future__ import annotations
 
 from contextvars import ContextVar
+from typing import TypeVar
 
 import altair as alt
 import pandas as pd
@@ -46,7 +47,12 @@ def money_axis_format(currency: str) -> str:
     return "$~s" if currency == "USD" else "~s"
 
 
-def style(chart: alt.TopLevelMixin, *, height: int | alt.Step = 280) -> alt.TopLevelMixin:
+# Any top-level Altair chart; `style` returns the same kind it was given, so that
+# `st.altair_chart` (typed for the concrete chart classes) accepts the result.
+AnyChart = TypeVar("AnyChart", bound=alt.TopLevelMixin)
+
+
+def style(chart: AnyChart, *, height: int | alt.Step = 280) -> AnyChart:
     """Apply the house style: fonts, quiet grid, readable titles; text and height grow
     with `type_scale` (presentation mode), so charts scale with the page's text."""
     k = type_scale.get()
