@@ -50,7 +50,7 @@ def link_boxes(dot: str) -> list[str]:
 
 def table_with(at: AppTest, column: str) -> pd.DataFrame:
     """The first table on the page with `column`."""
-    return next(d.value for d in at.dataframe if column in d.value.columns)
+    return next(d.value for d in [*at.dataframe, *at.table] if column in d.value.columns)
 
 
 def tiles(at: AppTest) -> dict[str, str]:
@@ -107,7 +107,7 @@ def test_the_demo_shows_all_three_verdicts_and_no_shared_trend_is_drawn_strong(
         assert width is not None
         if box.group(1) != "Moves together":
             assert width.group(1) == ladder.WEAK_PENWIDTH, box.group(1)
-    table = next(d.value for d in at.dataframe if "Verdict" in d.value.columns)
+    table = next(d.value for d in [*at.dataframe, *at.table] if "Verdict" in d.value.columns)
     assert list(table.columns[:2]) == ["Verdict", "Product"]
     assert set(table["Verdict"]) >= {"Moves together", "Shared trend only", "No clear link"}
 
