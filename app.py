@@ -25,6 +25,7 @@ PAGES = {
     "Buyer view": [
         st.Page("views/value.py", title="Value", icon=":material/payments:"),
         st.Page("views/okr.py", title="OKR ladder-up", icon=":material/account_tree:"),
+        st.Page("views/releases.py", title="Releases", icon=":material/rocket_launch:"),
     ],
     "User view": [
         st.Page("views/heart.py", title="HEART", icon=":material/favorite:"),
@@ -46,6 +47,7 @@ try:
     present.controls(presenting)
     ui.chart_scale()
     st.session_state["selection"] = frame.sidebar(presenting)
+    frame.mark_time_charts(st.session_state["selection"])
     frame.demo_marker()
     st.session_state["access"] = access.current()
     if not presenting:

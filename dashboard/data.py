@@ -77,6 +77,11 @@ def report(
     return build_report(read_engine(), Period(month_from, month_to), product_id, segment=segment)
 
 
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def releases(month_from: str, month_to: str, product_id: str | None) -> pd.DataFrame:
+    return store.fetch_releases(read_engine(), month_from, month_to, product_id)
+
+
 def period_default(today) -> Period:  # type: ignore[no-untyped-def]
     return default_period(data_months(), today)
 

@@ -117,6 +117,15 @@ def _apply_preset(months: list[str]) -> None:
         st.session_state["period"] = (chosen.first, chosen.last)
 
 
+def mark_time_charts(selection: Selection) -> None:
+    """Every time chart of this run marks the selected product's releases and notes."""
+    from dashboard import review_data
+    from valuemodel.present import charts
+
+    period = selection.period
+    charts.time_events.set(review_data.time_events(period.first, period.last, selection.product_id))
+
+
 def demo_marker() -> None:
     """A visible marker while the data is the generated demo portfolio (every page)."""
     if data.is_demo():

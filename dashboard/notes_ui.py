@@ -98,6 +98,8 @@ def editor(key: str, product_id: str | None, period, names: dict[str, str]) -> N
             key=f"note_text_{key}",
         )
         submitted = st.form_submit_button("Add note", icon=":material/add_comment:")
+    if st.session_state.pop(f"note_added_{key}", False):
+        st.success("Note added. It shows on this product's time charts.", icon=":material/check:")
     if submitted:
         try:
             note = core_notes.check_note(
@@ -107,6 +109,7 @@ def editor(key: str, product_id: str | None, period, names: dict[str, str]) -> N
         except ValueError as exc:
             st.error(f"The note was not saved: {plain(str(exc))}", icon=":material/block:")
         else:
-            st.success(
-                "Note added. It shows on this product's time charts.", icon=":material/check:"
-            )
+            # Run the page again so the time charts above (drawn before the form) mark
+            # the note and the panel's count includes it; the message follows the rerun.
+            st.session_state[f"note_added_{key}"] = True
+            st.rerun()

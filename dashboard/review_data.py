@@ -66,3 +66,17 @@ def frozen_review(name: str) -> reviews.FrozenReview | None:
 def forget_reviews() -> None:
     review_list.clear()
     frozen_review.clear()
+
+
+def time_events(month_from: str, month_to: str, product_id: str | None) -> pd.DataFrame | None:
+    """The product's releases and notes of the period as marker rows for every time
+    chart (`charts.event_markers`); None for the portfolio (markers are a product's)."""
+    from valuemodel.present import charts
+    from valuemodel.present.releases import release_rows_events
+
+    if product_id is None:
+        return None
+    return charts.combine_events(
+        release_rows_events(data.releases(month_from, month_to, product_id)),
+        charts.note_events(product_notes(month_from, month_to, product_id)),
+    )

@@ -93,6 +93,9 @@ def chart_scale() -> None:
     charts.type_scale.set(charts.PRESENTING if presenting() else 1.0)
 
 
+DRAWN_CELLS = ("_chart", "image", "link")  # grid-only cells: left out of a plain table
+
+
 def table(
     data: Any,
     *,
@@ -103,9 +106,9 @@ def table(
     """A table that fits its column at any screen width: long text and headers wrap
     instead of pushing columns out of view (st.table, not a scrolling grid).
 
-    Takes what the pages gave st.dataframe: a frame or a Styler, `column_config` (only its
-    labels are used; a grid's widths mean nothing here) and `column_order`. Whole numbers
-    of an unstyled frame get thousands separators.
+    Takes what the pages gave st.dataframe: a frame or a Styler, `column_config` (its
+    labels; a grid's widths mean nothing here, and chart, image and link cells are left
+    out) and `column_order`. Whole numbers of an unstyled frame get thousands separators.
     """
     styler = data if hasattr(data, "data") and hasattr(data, "hide") else None
     frame: pd.DataFrame = styler.data if styler is not None else data
@@ -114,7 +117,12 @@ def table(
     for column, config in (column_config or {}).items():
         if isinstance(config, str):
             labels[column] = config
-        elif isinstance(config, Mapping) and config.get("label"):
+            continue
+        if not isinstance(config, Mapping):
+            continue
+        if str((config.get("type_config") or {}).get("type", "")).endswith(DRAWN_CELLS):
+            order = [c for c in order if c != column]  # a sparkline would print as a list
+        elif config.get("label"):
             labels[column] = str(config["label"])
     if styler is None:
         shown = frame[order].copy()

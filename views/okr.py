@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import data, ui
 from valuemodel.core import okr
 from valuemodel.present import ladder
+from valuemodel.present import releases as release_view
 from valuemodel.present.formats import MISSING, percent
 from valuemodel.present.pages import okr as page
 from valuemodel.present.text import plain
@@ -52,6 +53,7 @@ else:
 kr_table = okr.key_result_table(shown_key_results, objectives, measurements)
 
 report = data.report(selection.period.first, selection.period.last, selection.product_id)
+backing = release_view.causal_backing([(p.product_id, p.releases) for p in report.products], links)
 current = {
     p.product_id: {**p.user.values(), "happiness_responses": p.user.happiness_responses}
     for p in report.products
@@ -103,12 +105,16 @@ if not shown_objectives.empty:
         links=links,
         product_names=product_names,
         kr_notes=notes,
+        backing=backing,
     )
     st.graphviz_chart(dot, width="stretch")
 
 st.info(ladder.TREND_EXPLANATION, icon=":material/info:")
 if not links.empty:
-    ui.table(ladder.link_rows(links, product_names))
+    ui.table(ladder.link_rows(links, product_names, backing))
+    counted = ladder.backing_counts(links, backing)
+    if counted:
+        st.caption(counted)
     st.caption(
         "r: Pearson r of the monthly levels at the best lag; r of changes: of the "
         "month-over-month changes at that lag; months: pairs behind each."

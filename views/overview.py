@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import data, frame, ui
 from valuemodel.core import metrics
 from valuemodel.present import heart, overview, value
+from valuemodel.present import releases as release_view
 from valuemodel.present.heart_charts import dimension_chart, score_heatmap
 from valuemodel.present.text import plain
 
@@ -46,6 +47,12 @@ st.caption(
     f"{plain(selection.label)}. Money in {currency}, realized and risk-adjusted; HEART values are "
     f"those of {period.last}, the period's last month."
 )
+
+for warning in release_view.hurt_backstops([(p.name, p.releases) for p in report.products]):
+    st.warning(
+        plain(warning) + " See the Releases page for the before/after and its interval.",
+        icon=":material/warning:",
+    )
 
 buyer_side, user_side = st.columns(2, gap="large")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, notes_ui, review_data, ui
-from valuemodel.present import charts, value
+from dashboard import data, notes_ui, ui
+from valuemodel.present import value
 from valuemodel.present.formats import money, percent
 from valuemodel.present.text import plain
 
@@ -71,15 +71,7 @@ st.caption(value.comparison_note(previous_period.first, previous_period.last, ha
 
 # ---------------------------------------------------------------- over time
 left, right = st.columns([3, 2])
-note_events = (
-    charts.note_events(review_data.product_notes(period.first, period.last, product_id))
-    if product_id is not None
-    else None
-)
-left.altair_chart(
-    value.cumulative_chart(flows, period.first, buyer, currency, events=note_events),
-    width="stretch",
-)
+left.altair_chart(value.cumulative_chart(flows, period.first, buyer, currency), width="stretch")
 right.altair_chart(value.monthly_chart(flows, currency), width="stretch")
 
 # ---------------------------------------------------------------- products or baselines

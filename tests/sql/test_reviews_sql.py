@@ -17,7 +17,7 @@ from valuemodel.core.months import Period
 from valuemodel.data import db, plans, reviews
 from valuemodel.data.importer import import_folder
 from valuemodel.data.report import build_report
-from valuemodel.present.report_json import report_json
+from valuemodel.present.report_json import report_exact_json, report_from_json, report_json
 
 PERIOD = Period("2025-10", "2025-12")
 
@@ -54,7 +54,8 @@ def test_a_frozen_review_reproduces_its_figures_after_a_later_import(
         author="ana",
         plan_name="Cut HR",
     )
-    before = report_json(build_report(review_engine, PERIOD))
+    typed_before = build_report(review_engine, PERIOD)
+    before = report_json(typed_before)
     # A correction arrives: more December cost for ci, and a new note.
     later = {
         "costs.csv": ["ci,2025-12,other,12345"],
@@ -66,7 +67,13 @@ def test_a_frozen_review_reproduces_its_figures_after_a_later_import(
 
     frozen = reviews.fetch_review(review_engine, "Q4 review")
     assert frozen is not None
-    assert frozen.snapshot.report == json.loads(json.dumps(before))
+    # The review keeps the full-precision report: read back, it is the report composed at
+    # freeze time, digit for digit (not the rounded contract JSON)...
+    assert frozen.snapshot.report == json.loads(json.dumps(report_exact_json(typed_before)))
+    assert report_from_json(frozen.snapshot.report) == typed_before
+    assert frozen.snapshot.report != json.loads(json.dumps(before))  # some figure has digits
+    # ...and shown, it is the report JSON printed at freeze time.
+    assert review_cli.report_document(frozen) == json.loads(json.dumps(before))
     assert frozen.author == "ana" and frozen.period == PERIOD
     assert frozen.brief_pdf.startswith(b"%PDF")
     assert frozen.plan is not None and frozen.plan["name"] == "Cut HR"
@@ -83,6 +90,10 @@ def test_a_frozen_review_reproduces_its_figures_after_a_later_import(
     assert not any(scope == "hr" for scope, _ in found)
     cost = next(c for c in changes if (c.scope, c.figure) == ("ci", "cost"))
     assert cost.delta == pytest.approx(12_345.0)
+    # The changes compare full-precision figures: before is the frozen, unrounded value.
+    net = next(c for c in changes if (c.scope, c.figure) == ("portfolio", "net_value"))
+    assert net.before == typed_before.portfolio.buyer.net_value
+    assert net.after == build_report(review_engine, PERIOD).portfolio.buyer.net_value
 
 
 def test_a_review_name_is_never_overwritten(review_engine: Engine) -> None:

@@ -186,3 +186,205 @@ def test_no_review_to_send_is_a_clear_message(tmp_path: Path, engine, monkeypatc
     finally:
         db.reset_engine()
     assert "no review is frozen yet" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- STARTTLS and TLS
+
+
+def _certificates(folder: Path) -> tuple[Path, Path, Path]:
+    """A throwaway certificate authority and a server certificate it signed for 127.0.0.1:
+    (ca.pem, server.pem, server.key)."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    now = dt.datetime.now(dt.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test mail CA")])
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(hours=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    server = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    paths = folder / "ca.pem", folder / "server.pem", folder / "server.key"
+    paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(server.public_bytes(serialization.Encoding.PEM))
+    paths[2].write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return paths
+
+
+LOGIN, PASSWORD = "bot@example.com", "s3cret-pw"  # the throwaway test server's login
+
+
+class Logins:
+    """An aiosmtpd authenticator that accepts one login and records every attempt."""
+
+    def __init__(self, user: str, password: str) -> None:
+        self.expected = (user.encode(), password.encode())
+        self.attempts: list[tuple[str, bytes, bytes, bool]] = []
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and (
+                auth_data.login,
+                auth_data.password,
+            )
+            == self.expected
+        )
+        if isinstance(auth_data, LoginPassword):
+            self.attempts.append((mechanism, auth_data.login, auth_data.password, ok))
+        return AuthResult(success=ok, handled=False)
+
+
+@pytest.fixture
+def tls_server(tmp_path: Path, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """A loopback SMTP server with a certificate of a throwaway CA, requiring a login over
+    TLS: STARTTLS (param "starttls") or TLS from the start ("tls"). Yields (inbox, logins,
+    port, ca.pem)."""
+    import socket
+    import ssl
+
+    ca, cert, key = _certificates(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox, logins = Inbox(), Logins(LOGIN, PASSWORD)
+    common = {"auth_required": True, "authenticator": logins}
+    if request.param == "starttls":
+        controller = Controller(
+            inbox, hostname="127.0.0.1", port=port, tls_context=context,
+            require_starttls=True, **common,
+        )  # fmt: skip
+    else:
+        controller = Controller(
+            inbox, hostname="127.0.0.1", port=port, ssl_context=context,
+            auth_require_tls=False, **common,
+        )  # fmt: skip
+    controller.start()
+    try:
+        yield inbox, logins, port, ca
+    finally:
+        controller.stop()
+
+
+def _use_settings(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
+    from valuemodel.data import settings
+
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    settings.reset()
+
+
+# aiosmtpd cannot tell that a connection it wrapped in TLS from the start is encrypted.
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+@pytest.mark.parametrize(
+    ("tls_server", "scheme"), [("starttls", "smtp"), ("tls", "smtps")], indirect=["tls_server"]
+)
+def test_send_logs_in_and_delivers_over_starttls_and_tls_verifying_the_server(
+    send_engine, tls_server, scheme, monkeypatch, capsys
+) -> None:
+    from valuemodel.cli.main import main
+
+    inbox, logins, port, ca = tls_server
+    _use_settings(
+        monkeypatch,
+        VALUEDASH_SMTP_USER=LOGIN,
+        VALUEDASH_SMTP_PASSWORD=PASSWORD,
+        VALUEDASH_SMTP_CA_FILE=str(ca),
+    )
+    argv = ["send", "--latest", "--to", "vp@example.com", "--smtp", f"{scheme}://127.0.0.1:{port}"]
+    assert main(argv) == 0, capsys.readouterr().err
+    # The credentials came from settings (none is on the command line) and were accepted.
+    assert PASSWORD not in " ".join(argv)
+    assert [(login, ok) for _, login, _, ok in logins.attempts] == [(LOGIN.encode(), True)]
+    assert len(inbox.messages) == 1
+    recipients, raw = inbox.messages[0]
+    assert recipients == ["vp@example.com"]
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message["From"] == LOGIN
+    assert {p.get_filename() for p in message.iter_attachments()} == {
+        "review-Q4-review.pdf",
+        "review-Q4-review.pptx",
+    }
+
+
+# aiosmtpd cannot tell that a connection it wrapped in TLS from the start is encrypted.
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+@pytest.mark.parametrize(
+    ("tls_server", "scheme"), [("starttls", "smtp"), ("tls", "smtps")], indirect=["tls_server"]
+)
+def test_a_server_whose_certificate_is_not_trusted_gets_nothing(
+    send_engine, tls_server, scheme, monkeypatch, capsys
+) -> None:
+    """Without the test CA (the system's authorities only) the server's certificate does not
+    verify: the send fails in one line before any login, and nothing is delivered."""
+    from valuemodel.cli.main import main
+
+    inbox, logins, port, _ = tls_server
+    _use_settings(monkeypatch, VALUEDASH_SMTP_USER=LOGIN, VALUEDASH_SMTP_PASSWORD=PASSWORD)
+    monkeypatch.delenv("VALUEDASH_SMTP_CA_FILE", raising=False)
+    argv = ["send", "--latest", "--to", "vp@example.com", "--smtp", f"{scheme}://127.0.0.1:{port}"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "CERTIFICATE_VERIFY_FAILED" in err
+    assert inbox.messages == [] and logins.attempts == []
+
+
+def test_an_unreadable_ca_file_is_a_clear_message(
+    send_engine, monkeypatch, capsys, tmp_path
+) -> None:
+    from valuemodel.cli.main import main
+
+    bad = tmp_path / "not-a-ca.pem"
+    bad.write_text("hello\n")
+    for path in (bad, tmp_path / "missing.pem"):
+        _use_settings(monkeypatch, VALUEDASH_SMTP_CA_FILE=str(path))
+        argv = ["send", "--latest", "--to", "vp@example.com", "--smtp", "smtps://127.0.0.1:9"]
+        assert main(argv) == 1
+        err = capsys.readouterr().err.strip()
+        assert "VALUEDASH_SMTP_CA_FILE" in err and "Nothing was sent" in err

@@ -11,8 +11,16 @@ import pytest
 from tests.unit.test_metrics import product_months
 from valuemodel.core.contract import Assumptions
 from valuemodel.core.months import Period
-from valuemodel.core.report import LinkInputs, ReportInputs, compose
-from valuemodel.present.report_json import dumps, report_from_json, report_json
+from valuemodel.core.releases import DiD, Effect, MetricEffect, Release
+from valuemodel.core.report import LinkInputs, ReportInputs, SegmentFigures, compose
+from valuemodel.present.report_json import (
+    dumps,
+    is_exact,
+    report_exact_json,
+    report_from_json,
+    report_json,
+    rounded,
+)
 
 GOAL_COLUMNS = ["product_id", "dimension", "role", "goal", "signal", "metric", "target"]
 LINK_COLUMNS = ["product_id", "metric", "kr_id", "evidence", "note", "kr_title", "objective_id"]
@@ -118,3 +126,37 @@ def test_a_report_read_back_from_its_json_gives_the_same_json() -> None:
     )
     document = report_json(compose(inputs(links=links)))
     assert report_json(report_from_json(document)) == document
+
+
+def test_the_full_precision_json_reads_back_to_the_very_same_report() -> None:
+    links = pd.DataFrame(
+        [("ci", "adoption", "kr-1", "asserted", "", "KR", "o-1")], columns=LINK_COLUMNS
+    )
+    report = compose(inputs(links=links))
+    # A segment with unrounded figures, so segments make the round trip too.
+    effect = Effect(1 / 3, 2 / 3, 1 / 3, 0.1 / 3, (-1 / 7, 1 / 9), 1 / 11, 6, 6, "improved")
+    release = Release(
+        "r-1", "2025-01-15", "Faster <i>", "feature",
+        (MetricEffect("adoption", "key", effect, DiD(1 / 13, (0.0, 1 / 6), ("a",), ("b",))),),
+        rollout="dept",
+    )  # fmt: skip
+    ci = dataclasses.replace(
+        report.product("ci"),
+        segments=(SegmentFigures("dept", "Ops <b>", 3, 1, 1 / 3, 200 / 3),),
+        releases=(release,),
+    )
+    report = dataclasses.replace(report, products=(ci, report.product("hr")))
+    exact = json.loads(json.dumps(report_exact_json(report), allow_nan=False))
+    assert is_exact(exact) and not is_exact(report_json(report))
+    # Nothing rounded: the stored figures are the composed ones, digit for digit.
+    stored = exact["products"][0]
+    assert stored["user"]["adoption"] == 1 / 3
+    assert (
+        stored["buyer"]["risk_adjusted_savings"] == report.product("ci").buyer.risk_adjusted_savings
+    )
+    assert stored["segments"][0]["opportunity"] == 200 / 3
+    assert stored["releases"][0]["effects"][0]["did"]["estimate"] == 1 / 13
+    assert report_from_json(exact) == report
+    # Rounded at output, it is the contract JSON of the report.
+    assert rounded(exact) == report_json(report)
+    assert rounded(report_json(report)) == report_json(report)

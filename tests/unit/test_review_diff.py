@@ -4,6 +4,7 @@ snapshots, and reads them out in plain sentences. No database."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 
 import pytest
 
@@ -177,3 +178,46 @@ def test_undefined_values_on_both_sides_are_not_a_change(value) -> None:
     old["report"]["portfolio"]["buyer"]["roi"] = value
     new["report"]["portfolio"]["buyer"]["roi"] = None
     assert rv.what_changed(old, new) == []
+
+
+def test_full_precision_reviews_compare_unrounded_and_older_ones_compare_rounded() -> None:
+    from tests.unit.test_report_model import inputs
+    from valuemodel.cli.review import compare
+    from valuemodel.core.report import Report, compose
+    from valuemodel.data.reviews import Snapshot
+    from valuemodel.present.report_json import report_exact_json, report_json
+
+    report = compose(inputs())
+    ci = report.product("ci")
+
+    def with_cost(delta: float) -> Report:
+        buyer = dataclasses.replace(ci.buyer, cost=ci.buyer.cost + delta)
+        return dataclasses.replace(
+            report, products=(dataclasses.replace(ci, buyer=buyer), report.product("hr"))
+        )
+
+    def snap(document: dict) -> Snapshot:
+        return Snapshot(report=document, series=[], key_results=[], notes=[])
+
+    exact = report_exact_json(report)
+    # Two cents more: the change is the unrounded difference of the unrounded figures.
+    found = compare(snap(exact), snap(report_exact_json(with_cost(0.02))))
+    assert [(c.scope, c.figure) for c in found] == [("ci", "cost")]
+    assert found[0].before == ci.buyer.cost and found[0].after == ci.buyer.cost + 0.02
+    # A tenth of a cent no report could ever show is no change.
+    assert compare(snap(exact), snap(report_exact_json(with_cost(1e-3)))) == []
+    # A review frozen before reviews kept full precision holds the rounded JSON: compared
+    # with today's full-precision report, both are rounded, so rounding is no change.
+    assert compare(snap(report_json(report)), snap(exact)) == []
+    assert len(compare(snap(report_json(report)), snap(report_exact_json(with_cost(0.02))))) == 1
+
+
+def test_a_difference_under_half_the_shown_last_digit_is_no_change() -> None:
+    before = copy.deepcopy(REVIEW)
+    after = copy.deepcopy(REVIEW)
+    after["report"]["portfolio"]["buyer"]["roi"] = 0.2 + 0.00004  # shown as 0.2000 either way
+    after["report"]["products"][0]["user"]["heart_index"] = 70.04  # shown as 70.0
+    assert rv.what_changed(before, after) == []
+    after["report"]["portfolio"]["buyer"]["roi"] = 0.2 + 0.00007
+    found = rv.what_changed(before, after)
+    assert [(c.figure, c.delta) for c in found] == [("roi", pytest.approx(0.00007))]

@@ -38,9 +38,9 @@ def freeze(
     from valuemodel.data import assemble, plans
     from valuemodel.data.report import build_report
     from valuemodel.present import brief
-    from valuemodel.present.report_json import report_json
+    from valuemodel.present.report_json import report_exact_json
 
-    report = report_json(build_report(engine, period, product_id))
+    report = report_exact_json(build_report(engine, period, product_id))
     snapshot = reviews.current_snapshot(engine, period, product_id, report)
     plan_json: dict[str, Any] | None = None
     if plan_name:
@@ -74,13 +74,33 @@ def freeze(
 
 
 def changes_since(engine: Engine, frozen: reviews.FrozenReview) -> list[core_review.Change]:
-    """Today's figures for the review's own selection and period against the review."""
+    """Today's figures for the review's own selection and period against the review, at
+    full precision."""
     from valuemodel.data.report import build_report
-    from valuemodel.present.report_json import report_json
+    from valuemodel.present.report_json import report_exact_json
 
-    report = report_json(build_report(engine, frozen.period, frozen.product_id))
+    report = report_exact_json(build_report(engine, frozen.period, frozen.product_id))
     today = reviews.current_snapshot(engine, frozen.period, frozen.product_id, report)
-    return core_review.what_changed(frozen.snapshot.for_diff(), today.for_diff())
+    return compare(frozen.snapshot, today)
+
+
+def compare(before: reviews.Snapshot, after: reviews.Snapshot) -> list[core_review.Change]:
+    """`what_changed` from `before` to `after`: full-precision figures when both reports
+    are kept at full precision; both rounded to the JSON contract when either is not (a
+    review frozen before reviews kept full precision), so rounding is never a change."""
+    from valuemodel.present.report_json import is_exact, rounded
+
+    old, new = before.for_diff(), after.for_diff()
+    if not (is_exact(before.report) and is_exact(after.report)):
+        old["report"], new["report"] = rounded(before.report), rounded(after.report)
+    return core_review.what_changed(old, new)
+
+
+def report_document(frozen: reviews.FrozenReview) -> dict[str, Any]:
+    """The frozen report in the shape `report --format json` prints (rounded at output)."""
+    from valuemodel.present.report_json import rounded
+
+    return rounded(frozen.snapshot.report)
 
 
 def review_or_fail(
@@ -208,7 +228,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     frozen = review_or_fail(_engine(), args.name)
     if args.format == "json":
-        print(frozen.report_text)
+        print(json.dumps(report_document(frozen), indent=2))
     else:
         from valuemodel.cli.main import render_text
         from valuemodel.present.report_json import report_from_json

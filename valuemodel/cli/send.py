@@ -12,7 +12,6 @@ import argparse
 import re
 import sys
 
-from valuemodel.core import review as core_review
 from valuemodel.core.months import ReportError
 from valuemodel.data import delivery, reviews
 
@@ -36,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def summary_for(engine, frozen: reviews.FrozenReview) -> str:  # type: ignore[no-untyped-def]
     """'What changed' from the previous review of the same selection to this one."""
-    from valuemodel.cli.review import when
+    from valuemodel.cli.review import compare, when
     from valuemodel.present import review as words
 
     currency = str(frozen.snapshot.report.get("currency", "USD"))
@@ -49,7 +48,7 @@ def summary_for(engine, frozen: reviews.FrozenReview) -> str:  # type: ignore[no
     previous = reviews.fetch_review(engine, previous_name) if previous_name else None
     if previous is None:
         return header + "\n\nThis is the first review of this selection."
-    changes = core_review.what_changed(previous.snapshot.for_diff(), frozen.snapshot.for_diff())
+    changes = compare(previous.snapshot, frozen.snapshot)
     return (
         header
         + "\n\n"

@@ -7,6 +7,11 @@ figure that differs, in reading order: the portfolio first, then each product (v
 ROI, payback, HEART index and dimensions, link verdicts, new releases and notes), then
 key results. Fields a report lacks (releases before they existed, verdicts) are
 skipped, never an error.
+
+Figures are compared at full precision (a frozen review keeps its report unrounded) and
+the change is the unrounded difference; a difference smaller than half the last decimal
+the report JSON shows for that kind of figure (half a cent, 0.00005 of a ratio) is no
+change, since no report could ever show it.
 """
 
 from __future__ import annotations
@@ -34,6 +39,9 @@ USER_FIGURES: tuple[tuple[str, str, str], ...] = (
     ("retention", "Retention", "fraction"),
     ("task_success", "Task success", "fraction"),
 )
+# The decimals the report JSON shows per kind of figure (`valuemodel.present.report_json`);
+# a difference under half its last digit is no change.
+SHOWN_DIGITS = {"money": 2, "fraction": 4, "months": 2, "score": 1, "nps": 1, "days": 2}
 # Figures whose rise is bad news (for the words "improved" / "worsened").
 LOWER_IS_BETTER = frozenset({"cost", "payback_months"})
 
@@ -75,7 +83,7 @@ def _number(value: object) -> float | None:
     return float(value) if math.isfinite(float(value)) else None
 
 
-def _differs(a: object, b: object) -> bool:
+def _differs(a: object, b: object, kind: str = "") -> bool:
     x, y = _number(a), _number(b)
     if x is None and y is None:
         undefined = (None, "")
@@ -85,7 +93,9 @@ def _differs(a: object, b: object) -> bool:
         return not both_undefined and a != b
     if x is None or y is None:
         return True
-    return not math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9)
+    digits = SHOWN_DIGITS.get(kind)
+    tolerance = 1e-9 if digits is None else 0.5 * 10.0**-digits
+    return not math.isclose(x, y, rel_tol=1e-9, abs_tol=tolerance)
 
 
 def _products(report: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
@@ -105,7 +115,7 @@ def _figures(
         b = (after or {}).get(key)
         if before is not None and after is not None and key not in before and key not in after:
             continue
-        if _differs(a, b):
+        if _differs(a, b, kind):
             out.append(Change(scope, name, key, label, a, b, kind))
     return out
 
@@ -232,7 +242,7 @@ def what_changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Ch
     new_kr = {str(k["kr_id"]): k for k in after.get("key_results") or []}
     for kr_id in sorted(set(old_kr) | set(new_kr)):
         a_kr, b_kr = old_kr.get(kr_id, {}), new_kr.get(kr_id, {})
-        if _differs(a_kr.get("progress"), b_kr.get("progress")):
+        if _differs(a_kr.get("progress"), b_kr.get("progress"), "fraction"):
             title = str(b_kr.get("title") or a_kr.get("title") or kr_id)
             changes.append(
                 Change(

@@ -2,7 +2,9 @@
 
 Credentials come from settings (VALUEDASH_SMTP_USER, VALUEDASH_SMTP_PASSWORD), never
 from a URL or the command line; a password is never sent over a connection that is not
-encrypted. The message is built from bytes the caller made (brief PNG and PDF, pack).
+encrypted. TLS always verifies the server's certificate and name, against the system's
+certificate authorities or the ones of VALUEDASH_SMTP_CA_FILE (a company CA). The message
+is built from bytes the caller made (brief PNG and PDF, pack).
 """
 
 from __future__ import annotations
@@ -30,11 +32,13 @@ class DeliveryError(RuntimeError):
 
 @dataclass(frozen=True)
 class MailSettings:
-    """user/password for SMTP AUTH (None: no login), sender address."""
+    """user/password for SMTP AUTH (None: no login), sender address, and the PEM file of
+    the certificate authorities TLS trusts instead of the system's (None: the system's)."""
 
     user: str | None
     password: str | None
     sender: str
+    ca_file: str | None = None
 
     @classmethod
     def from_env(cls) -> MailSettings:
@@ -44,7 +48,21 @@ class MailSettings:
         sender = values.optional("VALUEDASH_MAIL_FROM") or (
             user if user and "@" in user else "value-dashboard@localhost"
         )
-        return cls(user=user, password=password, sender=sender)
+        ca_file = values.optional("VALUEDASH_SMTP_CA_FILE")
+        return cls(user=user, password=password, sender=sender, ca_file=ca_file)
+
+    def tls_context(self) -> ssl.SSLContext:
+        """A client context that verifies the server's certificate and host name (the
+        system's authorities, or only those of `ca_file`); DeliveryError for a bad file."""
+        if self.ca_file is None:
+            return ssl.create_default_context()
+        try:
+            return ssl.create_default_context(cafile=self.ca_file)
+        except (OSError, ssl.SSLError) as exc:
+            raise DeliveryError(
+                f"VALUEDASH_SMTP_CA_FILE {self.ca_file[:120]!r} is not a readable PEM file of "
+                f"certificates ({exc.__class__.__name__}). Nothing was sent."
+            ) from None
 
 
 def parse_recipients(text: str) -> list[str]:
@@ -121,17 +139,12 @@ def _smtp_target(url: str) -> tuple[str, str, int]:
     return parsed.scheme, parsed.hostname, port
 
 
-def send_smtp(
-    url: str,
-    message: EmailMessage,
-    settings: MailSettings,
-    *,
-    tls_context: ssl.SSLContext | None = None,
-) -> None:
+def send_smtp(url: str, message: EmailMessage, settings: MailSettings) -> None:
     """Send over smtps:// (TLS from the start) or smtp:// (STARTTLS when the server offers
-    it; required before a login). DeliveryError says what failed."""
+    it; required before a login), verifying the server's certificate (`settings.tls_context`).
+    DeliveryError says what failed."""
     scheme, host, port = _smtp_target(url)
-    context = tls_context or ssl.create_default_context()
+    context = settings.tls_context()
     try:
         if scheme == "smtps":
             client: smtplib.SMTP = smtplib.SMTP_SSL(

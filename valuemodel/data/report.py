@@ -87,12 +87,16 @@ def fetch_report_inputs(
     release_rows = store.fetch_releases(engine, period.first, period.last, product_id)
     release_months = rollouts = rollout_rows = None
     span = releases.windows(release_rows["released_on"])
-    if span is not None:
+    held = store.fetch_data_months(engine) if span is not None else None
+    if span is not None and held is not None:
+        # Months outside the data are unknown, not zero: the effects never read them.
+        span = (max(span[0], held[0]), min(span[1], held[1]))
         release_months = store.fetch_product_months(engine, *span, product_id, segment)
         rollouts = store.fetch_rollouts(engine, product_id)
         rollouts = rollouts[rollouts["release_id"].isin(release_rows["release_id"])]
         waves = releases.wave_span(rollouts)
-        if waves is not None:
+        if waves is not None and held is not None:
+            waves = (max(waves[0], held[0]), min(waves[1], held[1]))
             rollout_rows = pd.concat(
                 [
                     store.fetch_segment_months(engine, *waves, product_id, str(attribute))

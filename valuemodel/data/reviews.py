@@ -1,6 +1,7 @@
 """Frozen reviews: store and read a snapshot of what a review showed, exactly as it was.
 
-A review keeps the report as the JSON text it was written as, the monthly series and
+A review keeps the report at full precision (`report_exact_json`: the shape of the
+report JSON, nothing rounded) as the JSON text it was written as, the monthly series and
 key-result progress behind the pack's charts, the plan (if any), the notes and the brief's
 PDF bytes, with who froze it and when. Nothing in it is recomputed on reopening, so new
 data never changes a frozen review.
@@ -29,7 +30,8 @@ class ReviewConflict(ValueError):
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What a review shows, as JSON values: report (DESIGN section 5), series (monthly
+    """What a review shows, as JSON values: report (DESIGN section 5's shape, at full
+    precision for reviews frozen since reviews kept it; rounded before), series (monthly
     flows and HEART values per product, 'YYYY-MM'), key_results ([{kr_id, title,
     progress, status}]), notes ([{product_id, month, metric, author, text, created_at}])."""
 
@@ -55,10 +57,6 @@ class FrozenReview:
     brief_pdf: bytes
     author: str
     created_at: dt.datetime
-
-    @property
-    def report_text(self) -> str:
-        return json.dumps(self.snapshot.report, indent=2)
 
 
 def _json_ready(value: Any) -> Any:

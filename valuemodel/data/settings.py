@@ -40,6 +40,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("VALUEDASH_EDITORS", "", "Comma-separated e-mail addresses allowed to edit when sign-in is configured (`[access] editors` in secrets wins)."),  # noqa: E501
     Setting("VALUEDASH_SMTP_USER", "", "SMTP login for `send` (none: no AUTH)."),
     Setting("VALUEDASH_SMTP_PASSWORD", "", "SMTP password for `send`."),
+    Setting("VALUEDASH_SMTP_CA_FILE", "", "PEM file of the certificate authorities `send` trusts for SMTP TLS, instead of the system's (a company CA); the server's certificate and name are always verified."),  # noqa: E501
     Setting("VALUEDASH_MAIL_FROM", "", "Sender address of `send` mail (default: the SMTP user when it is an address, else value-dashboard@localhost)."),  # noqa: E501
     Setting("VALUEDASH_PUBLIC_URL", "", "The dashboard's public address, for links to a review in sent mail and chat messages."),  # noqa: E501
     Setting("VALUEDASH_SCREENSHOTS", "", "Tests: folder for browser-test screenshots (default: a temporary folder)."),  # noqa: E501

@@ -8,9 +8,12 @@ into the simulation itself (see `FAILURE_STEPS`, used by `portfolio._usage_event
 - the Data Mart's "Self-serve datasets" rolls out to the engineering orgs in two waves
   (`directory.ROLLOUT_WAVES`); the orgs of the first wave win new users, which the
   difference-in-differences against the orgs of the second wave measures;
-- the Design System's "Token sync v2" quietly raises the failure rate of installs and
-  syncs: its task success (a backstop) is hurt;
-- the other releases change nothing the data can see ("no clear change", "held").
+- the Data Mart's "Query history" quietly raises the failure rate of queries and
+  refreshes: its task success (a backstop) is hurt;
+- the other releases change nothing the data can see ("no clear change", "held"), except
+  that the Developer Portal's "Service templates" sits near the start of the data (four
+  months before it) and the Observability Stack's "Alert routing" is too recent to judge
+  (one month after it: "not enough data").
 
 Pure: returns DataFrames.
 """
@@ -33,9 +36,11 @@ RELEASES: tuple[tuple[str, str, int, int, str, str], ...] = (
     ("datamart", ROLLOUT_RELEASE, FIRST_WAVE, 3, "Self-serve datasets", "launch"),
     ("design", "ds-dark-tokens", 6, 9, "Dark-mode tokens", "feature"),
     ("design", "ds-token-sync", 14, 7, "Token sync v2", "change"),
+    ("devportal", "dp-templates", 4, 10, "Service templates", "feature"),
     ("devportal", "dp-search", 12, 14, "Service catalogue search", "feature"),
     ("flags", "ff-kill-switch", 12, 2, "Kill-switch API", "feature"),
     ("observability", "ob-sampling", 10, 20, "Trace sampling rules", "change"),
+    ("observability", "ob-alert-routing", 22, 9, "Alert routing", "fix"),
     ("hr", "hr-payslips", 8, 11, "Mobile payslips", "feature"),
     ("expense", "ex-scanner", 13, 5, "New receipt scanner", "feature"),
 )
@@ -44,7 +49,7 @@ RELEASES: tuple[tuple[str, str, int, int, str, str], ...] = (
 # release effects the demo's releases carry.
 FAILURE_STEPS: dict[str, tuple[tuple[int, float], ...]] = {
     "ci": ((9, -0.035),),
-    "design": ((14, 0.06),),
+    "datamart": ((6, 0.08),),
 }
 
 

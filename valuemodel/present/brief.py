@@ -223,7 +223,12 @@ def compose(inputs: BriefInputs, *, today: dt.date) -> Brief:
     ) + (f"; last import {pd.Timestamp(last['imported_at']):%d %b %Y}." if last else ".")
     own_notes = inputs.notes if inputs.notes is not None else pd.DataFrame()
     names_of = dict(zip(products["product_id"], products["name"], strict=True))
-    events = charts.note_events(own_notes) if product_id is not None else None
+    events = None
+    if product_id is not None:
+        from valuemodel.present.releases import release_events
+
+        released = report.product(product_id).releases if report.products else ()
+        events = charts.combine_events(release_events(released), charts.note_events(own_notes))
     value_chart = value.cumulative_chart(flows, period.first, buyer, currency, events=events)  # type: ignore[arg-type]
     note_lines = (
         tuple(

@@ -124,6 +124,85 @@ def event_markers(
     return alt.LayerChart(layer=layers)
 
 
+# The events (releases and notes) of the product on screen: set once per run by the
+# shell, read by every time chart, so each marks the same events the same way.
+time_events: ContextVar[pd.DataFrame | None] = ContextVar("time_events", default=None)
+
+
+def current_markers(
+    *,
+    x: str = "month",
+    y_top: float | None = None,
+    band: list[str] | None = None,
+    shift_months: int = 0,
+    ordinal: str | None = None,
+) -> list[alt.LayerChart]:
+    """The marker layer of `time_events` for a time chart whose time field is `x`, as a
+    list to splice into the chart's layers (empty without events). `band`: the month
+    labels ('Jan 2026') of a chart with one band per month (x field `month_label`); the
+    markers then sit on their month's band, and events outside the chart are left out."""
+    events = time_events.get()
+    if band is not None and events is not None and not events.empty:
+        labelled = events.assign(month_label=pd.to_datetime(events["month"]).dt.strftime("%b %Y"))
+        return _band_markers(labelled[labelled["month_label"].isin(band)], band)
+    markers = event_markers(events, x=x, y_top=y_top)
+    return [] if markers is None else [markers]
+
+
+def _ordinal_markers(events: pd.DataFrame, field: str) -> list[alt.LayerChart]:
+    x = alt.X(field, bandPosition=0.5)
+    tooltip = [
+        alt.Tooltip("month:T", title="Month", format="%b %Y"),
+        alt.Tooltip("kind:N", title="What"),
+        alt.Tooltip("label:N", title="Note"),
+        alt.Tooltip("detail:N", title="Detail"),
+    ]
+    layers: list[alt.Chart] = []
+    for kind in sorted(events["kind"].astype(str).unique()):
+        own = events[events["kind"] == kind].assign(month=lambda f: pd.to_datetime(f["month"]))
+        colour = EVENT_COLORS.get(kind, GOAL)
+        layers.append(
+            alt.Chart(own)
+            .mark_rule(strokeDash=[3, 3], strokeWidth=1.5, opacity=0.8, color=colour)
+            .encode(x=x, tooltip=tooltip)
+        )
+    return [alt.LayerChart(layer=layers)]
+
+
+def _band_markers(events: pd.DataFrame, band: list[str]) -> list[alt.LayerChart]:
+    if events.empty:
+        return []
+    x = alt.X("month_label:O", sort=band, scale=alt.Scale(domain=band))
+    tooltip = [
+        alt.Tooltip("month_label:N", title="Month"),
+        alt.Tooltip("kind:N", title="What"),
+        alt.Tooltip("label:N", title="Note"),
+        alt.Tooltip("detail:N", title="Detail"),
+    ]
+    layers: list[alt.Chart] = []
+    for kind in sorted(events["kind"].astype(str).unique()):
+        own = events[events["kind"] == kind]
+        colour = EVENT_COLORS.get(kind, GOAL)
+        shape = "triangle-down" if kind == "note" else "diamond"
+        layers.append(
+            alt.Chart(own)
+            .mark_rule(strokeDash=[3, 3], strokeWidth=1.5, opacity=0.8, color=colour)
+            .encode(x=x, tooltip=tooltip)
+        )
+        layers.append(
+            alt.Chart(own)
+            .mark_point(filled=True, size=110, opacity=1, yOffset=6, color=colour, shape=shape)
+            .encode(x=x, y=alt.value(0), tooltip=tooltip)
+        )
+    return [alt.LayerChart(layer=layers)]
+
+
+def combine_events(*frames: pd.DataFrame | None) -> pd.DataFrame | None:
+    """`event_markers` rows of several sources (releases, notes) in one frame."""
+    kept = [f.loc[:, list(EVENT_COLUMNS)] for f in frames if f is not None and not f.empty]
+    return pd.concat(kept, ignore_index=True) if kept else None
+
+
 def note_events(notes: pd.DataFrame) -> pd.DataFrame:
     """Notes (columns month 'YYYY-MM', metric, author, text) as `event_markers` rows."""
     if notes is None or notes.empty:

@@ -87,7 +87,7 @@ def dimension_chart(
         ],
     )
     y_scale = alt.Scale(zero=dimension != "happiness")
-    layers: list[alt.Chart] = []
+    layers: list[alt.Chart | alt.LayerChart] = []
     if dimension in heart.WITH_INTERVAL and {"low", "high"} <= set(series.columns):
         layers.append(
             base.transform_filter("isValid(datum.low) && isValid(datum.high)")
@@ -105,6 +105,7 @@ def dimension_chart(
         )
     )
     layers.append(line)
+    layers += charts.current_markers()
     if target is not None:
         goal = pd.DataFrame({"target": [target]})
         layers.append(
@@ -144,7 +145,8 @@ def index_chart(
         mark = alt.Chart(index).mark_line(strokeWidth=2, point=True)
     else:
         mark = alt.Chart(index).mark_line(color=charts.NET, strokeWidth=2.5, point=True)
-    return styled(mark.encode(**encoding).properties(title=title), height=230)
+    chart = alt.layer(mark.encode(**encoding), *charts.current_markers())
+    return styled(chart.properties(title=title), height=230)
 
 
 def lifecycle_chart(long: pd.DataFrame, title: tuple[str, str]) -> alt.TopLevelMixin:
@@ -172,7 +174,10 @@ def lifecycle_chart(long: pd.DataFrame, title: tuple[str, str]) -> alt.TopLevelM
                 alt.Tooltip("users:Q", title="Count", format=","),
             ],
         )
-        .properties(title=alt.TitleParams(text=title[0], subtitle=title[1]))
+    )
+    band = list(dict.fromkeys(long["month_label"]))
+    chart = alt.layer(chart, *charts.current_markers(band=band)).properties(
+        title=alt.TitleParams(text=title[0], subtitle=title[1])
     )
     return styled(chart, height=280)
 
@@ -219,6 +224,7 @@ def reach_chart(values: pd.DataFrame, target: float | None, title: str) -> alt.T
             .mark_text(align="left", dx=4, dy=-7, color=charts.GOAL, fontSize=12)
             .encode(y="y:Q", x=alt.value(0), text="label:N")
         )
+    layers += charts.current_markers(band=list(dict.fromkeys(frame["month_label"])))
     return styled(alt.layer(*layers).properties(title=title), height=280)
 
 
@@ -331,9 +337,8 @@ def duration_chart(series: pd.DataFrame, title: str) -> alt.TopLevelMixin:
                 alt.Tooltip("duration_count:Q", title="Events with a duration", format=","),
             ],
         )
-        .properties(title=title)
     )
-    return styled(chart, height=260)
+    return styled(alt.layer(chart, *charts.current_markers()).properties(title=title), height=260)
 
 
 def nps_chart(nps: pd.DataFrame, target: float | None, title: str) -> alt.TopLevelMixin:
@@ -387,7 +392,7 @@ def nps_chart(nps: pd.DataFrame, target: float | None, title: str) -> alt.TopLev
         .mark_text(dy=9, fontSize=11, color="#374151")
         .encode(x=x, y=alt.Y("happiness:Q"), text="n_text:N", tooltip=tooltip)
     )
-    layers: list[alt.Chart] = [bars, counts_above, counts_below]
+    layers: list[alt.Chart | alt.LayerChart] = [bars, counts_above, counts_below]
     if "low" in frame.columns:
         layers.append(
             alt.Chart(frame)
@@ -407,6 +412,7 @@ def nps_chart(nps: pd.DataFrame, target: float | None, title: str) -> alt.TopLev
             .mark_text(align="left", dx=4, dy=-7, color=charts.GOAL, fontSize=12)
             .encode(y="target:Q", x=alt.value(0), text="label:N")
         )
+    layers += charts.current_markers(band=list(dict.fromkeys(frame["month_label"])))
     return styled(alt.layer(*layers).properties(title=title), height=260)
 
 

@@ -269,6 +269,7 @@ def ladder_dot(
     links: pd.DataFrame,
     product_names: Mapping[str, str],
     kr_notes: Mapping[str, str] | None = None,
+    backing: Mapping[tuple[str, str], str] | None = None,
 ) -> str:
     """DOT text of the ladder: product links -> key results -> team -> org -> company
     objectives, one column each, left to right.
@@ -340,9 +341,10 @@ def ladder_dot(
                     link.metric, link.evidence, link.r, link.lag_months, link.months,
                     judged, getattr(link, "r_changes", None),
                 )  # fmt: skip
+                cause = (backing or {}).get((str(product_id), str(link.metric)))
                 tooltip = (
                     f"{name}, {metric_label(link.metric)}: "
-                    f"{okr.evidence_text(link.evidence, judged)}"
+                    f"{okr.evidence_text(link.evidence, judged, cause)}"
                 )
                 note = getattr(link, "note", "")
                 if isinstance(note, str) and note.strip():
@@ -648,6 +650,9 @@ def co_movement_chart(
                 .encode(y=kr_y, tooltip=[alt.Tooltip("label:N", title="Target")])
             )
         chart = alt.layer(alt.layer(*kr_layers), metric_line).resolve_scale(y="independent")
+    markers = charts.current_markers(shift_months=lag)  # on the product metric's months
+    if markers:
+        chart = alt.layer(chart, *markers)
     chart = chart.properties(title=alt.TitleParams(text=title, subtitle=subtitle))
     return charts.style(chart, height=CO_MOVEMENT_HEIGHT)
 
@@ -695,6 +700,27 @@ def verdict_counts(links: pd.DataFrame) -> dict[str, int]:
     for value in links["verdict"]:
         counts[verdict_of(value)] += 1
     return counts
+
+
+def backing_counts(links: pd.DataFrame, backing: Mapping[tuple[str, str], str]) -> str:
+    """One sentence counting the causal links by what backs them: 'Causal claims: 1 backed
+    by a release effect, 1 by a difference-in-differences, 1 claimed with no experiment
+    on record.' (empty without causal links)."""
+    causal = links[links["evidence"] == okr.CAUSAL] if not links.empty else links
+    if causal.empty:
+        return ""
+    said = [
+        str(backing.get((str(r.product_id), str(r.metric)), okr.NO_EXPERIMENT))
+        for r in causal.itertuples()
+    ]
+    release = sum(s.startswith("backed by a release") for s in said)
+    did = sum(s.startswith("backed by a difference") for s in said)
+    none = len(said) - release - did
+    return (
+        f"Causal claims ({len(said)}): {release} backed by a release effect, {did} by a "
+        f"difference-in-differences of a staggered rollout, {none} claimed with no "
+        "experiment on record (see the Releases page)."
+    )
 
 
 def okr_tiles(links: pd.DataFrame) -> list[tuple[str, str, str]]:

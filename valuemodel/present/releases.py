@@ -92,29 +92,37 @@ def did_text(effect: MetricEffect, release: Release) -> str:
     did = effect.did
     text = level_text(effect.metric, did.estimate, signed=True)
     if did.ci90 is not None:
-        text += f" (90%: {interval_text(effect.metric, did.ci90)})"
+        text += f" ({interval_text(effect.metric, did.ci90)})"
     else:
         text += " (too few segments for an interval)"
     return text
 
 
 def effects_table(release: Release) -> pd.DataFrame:
-    """One row per metric of a release: what the Releases page and the brief show."""
+    """One row per metric of a release: what the Releases page and the brief show. Months:
+    defined months before + after; the difference-in-differences column only for a
+    staggered rollout."""
     rows = []
     for item in release.effects:
         e: Effect = item.effect
+        change = level_text(item.metric, e.level_change, signed=True)
+        if e.level_change_ci90 is not None:
+            change += f" ({interval_text(item.metric, e.level_change_ci90)})"
         rows.append(
             {
                 "Metric": labels.metric(item.metric),
-                "Role": labels.ROLES.get(item.role or "", "Money"),
                 "Verdict": verdict_text(e.verdict),
-                "Before": level_text(item.metric, e.before_mean),
-                "After": level_text(item.metric, e.after_mean),
-                "Level change": level_text(item.metric, e.level_change, signed=True),
-                "90% interval": interval_text(item.metric, e.level_change_ci90),
-                "Slope change / month": level_text(item.metric, e.slope_change, signed=True),
-                "Months before / after": f"{e.months_before} / {e.months_after}",
-                "Rollout (diff-in-diff)": did_text(item, release) or MISSING,
+                "Level change (90%)": change,
+                **(
+                    {}
+                    if release.rollout is None
+                    else {"Rollout DiD (90%)": did_text(item, release) or MISSING}
+                ),
+                "Before → after": f"{level_text(item.metric, e.before_mean)} → "
+                f"{level_text(item.metric, e.after_mean)}",
+                "Slope / month": level_text(item.metric, e.slope_change, signed=True),
+                "Months": f"{e.months_before} + {e.months_after}",
+                "Role": labels.ROLES.get(item.role or "", "Money"),
             }
         )
     return pd.DataFrame(rows)
@@ -222,3 +230,163 @@ def release_events(own: Sequence[Release]) -> pd.DataFrame:
         for r in own
     ]
     return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+
+
+def worst_verdict(release: Release) -> str:
+    """The release's headline on a time line: 'hurt' when a backstop was hurt, else
+    'worse', 'improved' or 'no clear change' (the first that applies)."""
+    verdicts = {e.effect.verdict for e in release.effects}
+    for verdict in (releases.HURT, releases.WORSE, releases.IMPROVED):
+        if verdict in verdicts:
+            return verdict
+    return releases.NO_CLEAR
+
+
+TIMELINE_COLORS = {
+    releases.HURT: "#D55E00",
+    releases.WORSE: "#E69F00",
+    releases.IMPROVED: "#009E73",
+    releases.NO_CLEAR: "#7F7F7F",
+}
+
+
+def timeline_chart(
+    products: Sequence[tuple[str, str, Sequence[Release]]],
+    domain: tuple[str, str] | None = None,
+) -> alt.Chart:
+    """Releases on a time line, one row per product, coloured by their headline verdict;
+    `domain` (first and last day, YYYY-MM-DD) spans the period."""
+    rows = [
+        {
+            "Product": name,
+            "date": pd.Timestamp(r.released_on),
+            "Release": r.title,
+            "Headline": VERDICT_LABELS[worst_verdict(r)],
+            "Verdicts": summary_line(r).split("): ", 1)[-1],
+        }
+        for _, name, own in products
+        for r in own
+    ]
+    data = pd.DataFrame(rows)
+    order = [VERDICT_LABELS[v] for v in TIMELINE_COLORS]
+    colour = alt.Color(
+        "Headline:N",
+        scale=alt.Scale(domain=order, range=list(TIMELINE_COLORS.values())),
+        legend=alt.Legend(title=None, orient="top"),
+    )
+    products_count = max(1, data["Product"].nunique())
+    return (
+        alt.Chart(data)
+        .mark_point(filled=True, size=220, shape="diamond", opacity=1)
+        .encode(
+            x=alt.X(
+                "date:T",
+                title=None,
+                scale=alt.Scale(domain=list(domain)) if domain else alt.Undefined,
+                axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month"),
+            ),
+            y=alt.Y("Product:N", title=None, sort=None),
+            color=colour,
+            tooltip=[
+                alt.Tooltip("Product:N"),
+                alt.Tooltip("Release:N"),
+                alt.Tooltip("date:T", title="Released", format="%d %b %Y"),
+                alt.Tooltip("Verdicts:N"),
+            ],
+        )
+        .properties(height=60 + 38 * products_count)
+    )
+
+
+def portfolio_table(products: Sequence[tuple[str, str, Sequence[Release]]]) -> pd.DataFrame:
+    """Every release of the portfolio in one table, newest first."""
+    rows = [
+        {
+            "Released": r.released_on,
+            "Product": name,
+            "Release": r.title,
+            "Kind": KIND_LABELS.get(r.kind, r.kind),
+            "Headline": verdict_text(worst_verdict(r)),
+            "Verdicts": summary_line(r).split("): ", 1)[-1],
+        }
+        for _, name, own in products
+        for r in own
+    ]
+    return pd.DataFrame(rows).sort_values("Released", ascending=False, kind="stable")
+
+
+def effect_sentence(effect: MetricEffect, release: Release) -> str:
+    """One sentence under a release's chart, in the metric's unit."""
+    e = effect.effect
+    name = labels.metric(effect.metric)
+    if e.verdict == releases.NOT_ENOUGH:
+        return (
+            f"{name}: not enough data ({e.months_before} months before, {e.months_after} "
+            f"after; at least {releases.MIN_SIDE} a side are needed)."
+        )
+    text = (
+        f"{name} averaged {level_text(effect.metric, e.before_mean)} in the "
+        f"{e.months_before} months before and {level_text(effect.metric, e.after_mean)} in "
+        f"the {e.months_after} after; the level change at the release is "
+        f"{level_text(effect.metric, e.level_change, signed=True)}"
+    )
+    if e.level_change_ci90 is not None:
+        text += f" (90% interval {interval_text(effect.metric, e.level_change_ci90)})"
+    text += f": {VERDICT_LABELS[e.verdict].lower()}."
+    did = did_text(effect, release)
+    if did:
+        text += f" Difference-in-differences: {did}."
+    return text
+
+
+def release_rows_events(rows: pd.DataFrame) -> pd.DataFrame:
+    """Stored release rows (product_id, release_id, released_on, title, kind) as
+    `charts.event_markers` rows, before their effects are known: the kind and the date."""
+    from valuemodel.present.charts import EVENT_COLUMNS
+
+    if rows is None or rows.empty:
+        return pd.DataFrame(columns=list(EVENT_COLUMNS))
+    released = pd.to_datetime(rows["released_on"])
+    return pd.DataFrame(
+        {
+            "month": released.dt.to_period("M").dt.to_timestamp(),
+            "kind": "release",
+            "label": rows["title"].astype(str),
+            "detail": [
+                f"{KIND_LABELS.get(str(k), str(k))}, released {d:%d %b %Y}"
+                for k, d in zip(rows["kind"], released, strict=True)
+            ],
+        }
+    )
+
+
+def effect_mappings(own: Sequence[Release]) -> list[dict[str, object]]:
+    """A product's release effects as the mappings `okr.causal_backing` reads."""
+    return [
+        {
+            "metric": e.metric,
+            "verdict": e.effect.verdict,
+            "release_id": r.release_id,
+            "title": r.title,
+            "did": None if e.did is None else {"estimate": e.did.estimate, "ci90": e.did.ci90},
+        }
+        for r in own
+        for e in r.effects
+    ]
+
+
+def causal_backing(
+    products: Iterable[tuple[str, Sequence[Release]]], links: pd.DataFrame
+) -> dict[tuple[str, str], str]:
+    """What backs each causal link, by (product_id, metric), from the products' releases."""
+    from valuemodel.core import okr
+
+    effects = {pid: effect_mappings(own) for pid, own in products}
+    if links.empty:
+        return {}
+    return {
+        (str(r.product_id), str(r.metric)): okr.causal_backing(
+            str(r.metric), effects.get(str(r.product_id), [])
+        )
+        for r in links[links["evidence"] == okr.CAUSAL].itertuples()
+    }

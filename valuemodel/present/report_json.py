@@ -3,8 +3,13 @@
 Money, hours and payback keep 2 decimals, ratios (adoption, retention, task success, ROI)
 and r 4, NPS, scores and the HEART index 1, engagement 2; NaN and undefined values are
 null. To add a field, add it to the dataclass (see `valuemodel.core.report`) and emit it
-here, at its place in the object. `report_from_json` reads such a document back (a frozen
-review keeps its report as JSON); a key it lacks takes the dataclass's default.
+here, at its place in the object.
+
+`report_exact_json` is the same object at full precision (nothing rounded, NaN still
+null, plus a top-level `"precision": "full"`): a frozen review keeps its report that way,
+so it reproduces every figure exactly and "what changed" compares unrounded figures.
+`report_from_json` reads either document back (a key it lacks takes the dataclass's
+default), so `report_json(report_from_json(report_exact_json(r))) == report_json(r)`.
 """
 
 from __future__ import annotations
@@ -33,121 +38,132 @@ from valuemodel.core.stats import Interval
 Json = dict[str, Any]  # plain JSON values: str, int, float, None, list, dict
 
 
-def _round(value: float | None, digits: int) -> float | None:
+PRECISION_FULL = "full"
+
+
+def _round(value: float | None, digits: int, exact: bool = False) -> float | None:
+    """`value` to `digits` decimals (unrounded when `exact`), None when undefined or NaN."""
     value = none_if_nan(value)
-    return None if value is None else round(value, digits)
+    if value is None:
+        return None
+    return float(value) if exact else round(value, digits)
 
 
-def interval_json(interval: Interval | None, digits: int) -> list[float] | None:
-    """[low, high] rounded, or None when either end is undefined."""
+def interval_json(
+    interval: Interval | None, digits: int, exact: bool = False
+) -> list[float] | None:
+    """[low, high] rounded (unrounded when `exact`), or None when either end is undefined."""
     if interval is None:
         return None
-    low, high = (_round(float(v), digits) for v in interval)
+    low, high = (_round(float(v), digits, exact) for v in interval)
     return None if low is None or high is None else [low, high]
 
 
-def buyer_json(buyer: Buyer) -> dict[str, float | None]:
-    """The `buyer` object: money and hours to 2 decimals, ROI to 4."""
+def buyer_json(buyer: Buyer, exact: bool = False) -> dict[str, float | None]:
+    """The `buyer` object: money and hours to 2 decimals, ROI to 4 (`exact`: unrounded)."""
     return {
-        "cost": _round(buyer.cost, 2),
-        "hours_saved": _round(buyer.hours_saved, 2),
-        "gross_savings": _round(buyer.gross_savings, 2),
-        "risk_adjusted_savings": _round(buyer.risk_adjusted_savings, 2),
-        "net_value": _round(buyer.net_value, 2),
-        "roi": _round(buyer.roi, 4),
-        "payback_months": _round(buyer.payback_months, 2),
+        "cost": _round(buyer.cost, 2, exact),
+        "hours_saved": _round(buyer.hours_saved, 2, exact),
+        "gross_savings": _round(buyer.gross_savings, 2, exact),
+        "risk_adjusted_savings": _round(buyer.risk_adjusted_savings, 2, exact),
+        "net_value": _round(buyer.net_value, 2, exact),
+        "roi": _round(buyer.roi, 4, exact),
+        "payback_months": _round(buyer.payback_months, 2, exact),
     }
 
 
-def user_json(user: User) -> Json:
-    """The `user` object of a product."""
+def user_json(user: User, exact: bool = False) -> Json:
+    """The `user` object of a product (`exact`: unrounded)."""
     return {
         "month": user.month,
         "active_users": user.active_users,
-        "adoption": _round(user.adoption, 4),
-        "engagement": _round(user.engagement, 2),
-        "retention": _round(user.retention, 4),
-        "task_success": _round(user.task_success, 4),
-        "happiness": _round(user.happiness, 1),
+        "adoption": _round(user.adoption, 4, exact),
+        "engagement": _round(user.engagement, 2, exact),
+        "retention": _round(user.retention, 4, exact),
+        "task_success": _round(user.task_success, 4, exact),
+        "happiness": _round(user.happiness, 1, exact),
         "happiness_responses": user.happiness_responses,
-        "happiness_ci90": interval_json(user.happiness_ci90, 1),
-        "retention_ci90": interval_json(user.retention_ci90, 4),
-        "task_success_ci90": interval_json(user.task_success_ci90, 4),
-        "scores": {d: _round(user.scores[d], 1) for d in HEART_DIMENSIONS},
-        "heart_index": _round(user.heart_index, 1),
+        "happiness_ci90": interval_json(user.happiness_ci90, 1, exact),
+        "retention_ci90": interval_json(user.retention_ci90, 4, exact),
+        "task_success_ci90": interval_json(user.task_success_ci90, 4, exact),
+        "scores": {d: _round(user.scores[d], 1, exact) for d in HEART_DIMENSIONS},
+        "heart_index": _round(user.heart_index, 1, exact),
     }
 
 
-def link_json(link: Link) -> Json:
-    """One `okr_links` item."""
+def link_json(link: Link, exact: bool = False) -> Json:
+    """One `okr_links` item (`exact`: unrounded)."""
     return {
         "kr_id": link.kr_id,
         "metric": link.metric,
         "evidence": link.evidence,
-        "r": None if link.r is None else round(link.r, 4),
+        "r": _round(link.r, 4, exact),
         "lag_months": link.lag_months,
         "months": link.months,
-        "ci90": interval_json(link.ci90, 4),
-        "r_changes": None if link.r_changes is None else round(link.r_changes, 4),
+        "ci90": interval_json(link.ci90, 4, exact),
+        "r_changes": _round(link.r_changes, 4, exact),
         "months_changes": link.months_changes,
-        "ci90_changes": interval_json(link.ci90_changes, 4),
+        "ci90_changes": interval_json(link.ci90_changes, 4, exact),
         "verdict": link.verdict,
     }
 
 
-def product_json(product: ProductReport) -> Json:
-    """One `products` item."""
+def product_json(product: ProductReport, exact: bool = False) -> Json:
+    """One `products` item (`exact`: unrounded)."""
     return {
         "product_id": product.product_id,
         "name": product.name,
-        "buyer": buyer_json(product.buyer),
-        "user": user_json(product.user),
-        "okr_links": [link_json(link) for link in product.okr_links],
+        "buyer": buyer_json(product.buyer, exact),
+        "user": user_json(product.user, exact),
+        "okr_links": [link_json(link, exact) for link in product.okr_links],
         **({} if product.funnel is None else {"funnel": funnel_json(product.funnel)}),
-        "releases": [release_json(r) for r in product.releases],
+        "releases": [release_json(r, exact) for r in product.releases],
         **(
             {}
             if product.segments is None
-            else {"segments": [segment_json(s) for s in product.segments]}
+            else {"segments": [segment_json(s, exact) for s in product.segments]}
         ),
     }
 
 
-def effect_json(effect: MetricEffect) -> Json:
-    """One `effects` item of a release: figures and intervals to 4 decimals."""
+def effect_json(effect: MetricEffect, exact: bool = False) -> Json:
+    """One `effects` item of a release: figures and intervals to 4 decimals (`exact`:
+    unrounded)."""
     e = effect.effect
     did = effect.did
     return {
         "metric": effect.metric,
         "role": effect.role,
-        "before_mean": _round(e.before_mean, 4),
-        "after_mean": _round(e.after_mean, 4),
-        "change": _round(e.change, 4),
-        "level_change": _round(e.level_change, 4),
-        "level_change_ci90": interval_json(e.level_change_ci90, 4),
-        "slope_change": _round(e.slope_change, 4),
+        "before_mean": _round(e.before_mean, 4, exact),
+        "after_mean": _round(e.after_mean, 4, exact),
+        "change": _round(e.change, 4, exact),
+        "level_change": _round(e.level_change, 4, exact),
+        "level_change_ci90": interval_json(e.level_change_ci90, 4, exact),
+        "slope_change": _round(e.slope_change, 4, exact),
         "months_before": e.months_before,
         "months_after": e.months_after,
         "verdict": e.verdict,
         "did": None
         if did is None
         else {
-            "estimate": _round(did.estimate, 4),
-            "ci90": interval_json(did.ci90, 4),
+            "estimate": _round(did.estimate, 4, exact),
+            "ci90": interval_json(did.ci90, 4, exact),
             "treated": list(did.treated),
             "control": list(did.control),
         },
     }
 
 
-def release_json(release: Release) -> Json:
-    """One `releases` item of a product."""
+def release_json(release: Release, exact: bool = False) -> Json:
+    """One `releases` item of a product (`exact`: unrounded)."""
     return {
         "release_id": release.release_id,
         "released_on": release.released_on,
         "title": release.title,
         "kind": release.kind,
-        "effects": [effect_json(e) for e in release.effects],
+        "effects": [effect_json(e, exact) for e in release.effects],
+        # The full-precision copy also keeps the rollout's attribute (not in the contract).
+        **({"rollout": release.rollout} if exact else {}),
     }
 
 
@@ -163,15 +179,16 @@ def funnel_json(funnel: Funnel) -> Json:
     }
 
 
-def segment_json(segment: SegmentFigures) -> Json:
-    """One `segments` item: adoption to 4 decimals, opportunity (money) to 2."""
+def segment_json(segment: SegmentFigures, exact: bool = False) -> Json:
+    """One `segments` item: adoption to 4 decimals, opportunity (money) to 2 (`exact`:
+    unrounded)."""
     return {
         "attribute": segment.attribute,
         "value": segment.value,
         "eligible": segment.eligible,
         "active": segment.active,
-        "adoption": _round(segment.adoption, 4),
-        "opportunity": _round(segment.opportunity, 2),
+        "adoption": _round(segment.adoption, 4, exact),
+        "opportunity": _round(segment.opportunity, 2, exact),
     }
 
 
@@ -183,6 +200,28 @@ def report_json(report: Report) -> Json:
         "products": [product_json(p) for p in report.products],
         "portfolio": {"buyer": buyer_json(report.portfolio.buyer)},
     }
+
+
+def report_exact_json(report: Report) -> Json:
+    """The report object at full precision (what a frozen review keeps): the shape of
+    `report_json` with nothing rounded, plus `"precision": "full"`."""
+    return {
+        "precision": PRECISION_FULL,
+        "period": {"from": report.period.first, "to": report.period.last},
+        "currency": report.currency,
+        "products": [product_json(p, exact=True) for p in report.products],
+        "portfolio": {"buyer": buyer_json(report.portfolio.buyer, exact=True)},
+    }
+
+
+def is_exact(document: Mapping[str, Any]) -> bool:
+    """True for a document `report_exact_json` made (False for a rounded one)."""
+    return document.get("precision") == PRECISION_FULL
+
+
+def rounded(document: Mapping[str, Any]) -> Json:
+    """The contract JSON (`report_json`) of a report document of either precision."""
+    return report_json(report_from_json(document))
 
 
 def dumps(report: Report) -> str:
@@ -261,6 +300,18 @@ def _funnel(doc: Any) -> Funnel | None:
     )
 
 
+def _segment(doc: Mapping[str, Any]) -> SegmentFigures:
+    eligible = doc.get("eligible")
+    return SegmentFigures(
+        attribute=str(doc.get("attribute", "")),
+        value=str(doc.get("value", "")),
+        eligible=None if eligible is None else int(eligible),
+        active=int(doc.get("active") or 0),
+        adoption=_number(doc.get("adoption")),
+        opportunity=_number(doc.get("opportunity")),
+    )
+
+
 def _effect(doc: Mapping[str, Any]) -> MetricEffect:
     did = doc.get("did")
     count_before, count_after = doc.get("months_before"), doc.get("months_after")
@@ -290,7 +341,7 @@ def _effect(doc: Mapping[str, Any]) -> MetricEffect:
 
 
 def _release(doc: Mapping[str, Any]) -> Release:
-    """A release read back (the JSON does not name the rollout's attribute)."""
+    """A release read back (only the full-precision JSON names the rollout's attribute)."""
     effects = tuple(_effect(e) for e in doc.get("effects") or [])
     return Release(
         release_id=str(doc["release_id"]),
@@ -298,11 +349,13 @@ def _release(doc: Mapping[str, Any]) -> Release:
         title=str(doc.get("title", "")),
         kind=str(doc.get("kind", "")),
         effects=effects,
+        rollout=None if doc.get("rollout") is None else str(doc["rollout"]),
     )
 
 
 def report_from_json(document: Mapping[str, Any]) -> Report:
-    """A `Report` read back from its JSON (the rounded figures the JSON holds)."""
+    """A `Report` read back from its JSON (the figures the JSON holds: rounded from
+    `report_json`, full precision from `report_exact_json`)."""
     period = document["period"]
     return Report(
         period=Period(str(period["from"]), str(period["to"])),
@@ -315,6 +368,9 @@ def report_from_json(document: Mapping[str, Any]) -> Report:
                 user=_user(p.get("user") or {}),
                 okr_links=tuple(_link(link) for link in p.get("okr_links") or []),
                 funnel=_funnel(p.get("funnel")),
+                segments=None
+                if p.get("segments") is None
+                else tuple(_segment(s) for s in p["segments"]),
                 releases=tuple(_release(r) for r in p.get("releases") or []),
             )
             for p in document.get("products") or []

@@ -828,7 +828,8 @@ def cumulative_chart(
 ) -> alt.TopLevelMixin:
     """Cumulative risk-adjusted savings against cumulative cost, gross savings as a lighter
     dashed line, and the payback point marked; the title states the takeaway. `events`
-    (`charts.event_markers` rows: notes, releases) are marked at the end of their month."""
+    (`charts.event_markers` rows: notes, releases; default `charts.time_events`) are
+    marked at the end of their month."""
     data = cumulative_chart_data(flows, first_month)
     data["amount"] = _money_column(data, "value", currency)
     domain = [SAVINGS, GROSS, COST]
@@ -889,6 +890,8 @@ def cumulative_chart(
                 ).encode(x="at:T", y="value:Q", text="label:N")
             )
     markers = None
+    if events is None:
+        events = charts.time_events.get()
     if events is not None and not events.empty:
         at_end = events.assign(month=pd.to_datetime(events["month"]) + pd.offsets.MonthEnd(0))
         markers = charts.event_markers(at_end, x="at")
@@ -935,10 +938,10 @@ def monthly_chart(flows: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
                 alt.Tooltip("amount:N", title="Amount"),
             ],
         )
-        .properties(
-            title=alt.Title(
-                monthly_title(flows), subtitle="Risk-adjusted savings and cost, month by month."
-            )
+    )
+    chart = alt.layer(chart, *charts.current_markers(ordinal="yearmonth(month):O")).properties(
+        title=alt.Title(
+            monthly_title(flows), subtitle="Risk-adjusted savings and cost, month by month."
         )
     )
     return charts.style(chart, height=340)
