@@ -97,15 +97,20 @@ else:
 
 # ---------------------------------------------------------------- one metric's chart
 metric_names = [e.metric for e in release.effects]
+# Open on the first metric the release can be judged on.
+first = next(
+    (e.metric for e in release.effects if e.effect.verdict != effects.NOT_ENOUGH),
+    metric_names[0],
+)
 metric = (
     st.segmented_control(
         "Metric",
         metric_names,
-        default=metric_names[0],
+        default=first,
         format_func=labels.metric,
         key=f"release_metric_{product_id}_{release.release_id}",
     )
-    or metric_names[0]
+    or first
 )
 effect = next(e for e in release.effects if e.metric == metric)
 month = pd.Timestamp(release.released_on).to_period("M")

@@ -117,7 +117,7 @@ def assert_shown_as_text(at: AppTest) -> None:
         assert "<a " not in html and "<img" not in html, (source, html)
         assert "<b>" not in html and "<h1>" not in html, (source, html)
         assert "<code>code</code>" not in html and "<strong>loud" not in html, (source, html)
-    for chart in at.get("arrow_vega_lite_chart"):
+    for chart in at.get("vega_lite_chart"):
         spec = json.loads(chart.proto.spec)
         for expression in expressions(spec):
             assert "example.invalid" not in expression and "slash" not in expression, expression

@@ -80,3 +80,38 @@ def test_a_period_without_releases_says_what_to_do(app_env):
     assert "No release of CI Platform" in text
     assert "releases.csv" in text
     assert not at.dataframe
+
+
+def _marked_titles(at: AppTest) -> list[set[str]]:
+    """Per chart on the page: the release titles its marker layer holds as data."""
+    out = []
+    for chart in at.get("vega_lite_chart"):
+        # Streamlit ships an Altair chart's data as Arrow tables beside the spec.
+        data = b"".join(d.data.data for d in chart.proto.datasets)
+        data += chart.proto.spec.encode()
+        out.append({t for t in CI_TITLES if t.encode() in data})
+    return out
+
+
+CI_TITLES = ("Flaky-test quarantine", "Runner image refresh")
+
+
+def test_every_time_chart_of_a_product_marks_its_releases(app_env):
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in {"product": "ci", **WINDOW}.items():
+        at.query_params[key] = value
+    at.run()
+    for page, least in (("views/heart.py", 9), ("views/value.py", 2)):
+        at.switch_page(page).run()
+        assert not at.exception
+        marked = _marked_titles(at)
+        assert sum(titles == set(CI_TITLES) for titles in marked) >= least, (page, marked)
+
+
+def test_the_portfolio_charts_carry_no_product_markers(app_env):
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in WINDOW.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("views/value.py").run()
+    assert not any(_marked_titles(at))

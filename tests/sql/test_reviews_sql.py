@@ -131,3 +131,33 @@ def test_the_review_commands_freeze_list_show_and_diff(cli_on: Engine, capsys) -
     assert "What changed since the review 'Dec'" in capsys.readouterr().out
     assert main(["review", "show", "nope"]) == 1
     assert "no frozen review named 'nope'" in capsys.readouterr().err
+
+
+def test_a_release_imported_after_the_review_is_new_in_what_changed(
+    review_engine: Engine, tmp_path: Path
+) -> None:
+    from valuemodel.present import review as words
+
+    first = {"releases.csv": ["ci,r-old,2025-10-06,Cache v1,feature"]}
+    import_folder(review_engine, write_folder(tmp_path / "first", first))
+    review_cli.freeze(review_engine, name="Before", period=PERIOD, product_id=None, author="")
+    frozen = reviews.fetch_review(review_engine, "Before")
+    assert frozen is not None
+    kept = {
+        r["release_id"] for p in frozen.snapshot.report["products"] for r in p.get("releases", [])
+    }
+    assert kept == {"r-old"}
+    later = {
+        "releases.csv": [
+            "ci,r-new,2025-11-20,Faster builds <b>now</b>,feature",
+            "hr,r-out,2026-02-01,After the period,fix",  # outside the review's period
+        ]
+    }
+    import_folder(review_engine, write_folder(tmp_path / "later", later))
+    changes = review_cli.changes_since(review_engine, frozen)
+    new = [(c.scope, c.after) for c in changes if c.figure == "release"]
+    # Exactly the release in today's report that the review did not have.
+    assert new == [("ci", "2025-11-20 Faster builds <b>now</b>")]
+    assert "CI Platform shipped a release: 2025-11-20 Faster builds <b>now</b>." in words.sentences(
+        changes, "USD", limit=50
+    )

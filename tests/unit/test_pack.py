@@ -85,3 +85,59 @@ def test_event_markers_share_one_layer_for_notes_and_releases() -> None:
     colours = {part["mark"]["color"] for part in spec["layer"]}
     assert colours == {charts.EVENT_COLORS["note"], charts.EVENT_COLORS["release"]}
     assert charts.event_markers(events.iloc[0:0]) is None
+
+
+def test_the_releases_slide_charts_the_releases_and_lists_their_verdicts_hurt_first() -> None:
+    import copy
+
+    from valuemodel.core.releases import Effect, MetricEffect, Release
+    from valuemodel.present.report_json import release_json
+
+    def effect(metric: str, role: str, verdict: str, change: float) -> MetricEffect:
+        e = Effect(0.5, 0.5 + change, change, change, (change - 0.01, change + 0.01), 0.0,
+                   6, 6, verdict)  # fmt: skip
+        return MetricEffect(metric, role, e)
+
+    report = copy.deepcopy(REVIEW["report"])
+    ci, hr = report["products"]
+    ci["releases"] = [
+        release_json(Release("r1", "2025-03-04", "Cache <b>v1</b>", "feature",
+                             (effect("adoption", "key", "improved", 0.05),))),
+        release_json(Release("r2", "2025-09-10", "Token sync", "change",
+                             (effect("task_success", "backstop", "hurt", -0.04),))),
+    ]  # fmt: skip
+    hr["releases"] = []
+    lines = pack.release_lines(report)
+    assert lines == [
+        'Hurt: CI Platform: "Token sync" (2025-09-10) hurt Task success.',
+        "CI Platform: 2025-09-10  Token sync (Change): Task success hurt",
+        "CI Platform: 2025-03-04  Cache <b>v1</b> (Feature): Adoption improved",
+    ]
+    data = pack.build_pack(
+        title="Q4", subtitle="", report=report, series=SERIES, key_results=[], notes=[], plan=None
+    )
+    slide = next(
+        s for s in Presentation(io.BytesIO(data)).slides if s.shapes.title.text == "Releases"
+    )
+    assert sum(1 for shape in slide.shapes if shape.shape_type == 13) == 1  # the time line
+    text = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+    assert "\n".join(lines) in text  # the titles as text, markup and all
+    # Each release is one point of the time line, coloured by its headline verdict.
+    spec = pack.releases_chart(report).to_dict()  # type: ignore[union-attr]
+    points = [row for rows in spec["datasets"].values() for row in rows]
+    assert sorted((p["Release"], p["Headline"]) for p in points) == [
+        ("Cache <b>v1</b>", "Improved"),
+        ("Token sync", "Hurt"),
+    ]
+
+
+def test_a_report_without_releases_says_so_on_the_releases_slide() -> None:
+    import copy
+
+    report = copy.deepcopy(REVIEW["report"])
+    for product in report["products"]:
+        product.pop("releases", None)
+    assert pack.releases_chart(report) is None
+    assert pack.release_lines(report) == [
+        "No release in the period (or releases are not imported)."
+    ]

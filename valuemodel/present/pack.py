@@ -16,7 +16,9 @@ import altair as alt
 import pandas as pd
 
 from valuemodel.core.contract import HEART_DIMENSIONS
+from valuemodel.core.releases import Release
 from valuemodel.present import charts
+from valuemodel.present import releases as release_words
 from valuemodel.present.formats import money, months, nps, number, percent, score
 
 VIEWS = ("Overview", "Value", "HEART", "OKR ladder-up", "Releases", "The plan")
@@ -53,9 +55,12 @@ DEFINITIONS = {
         "Pearson correlation of the monthly series at the best lag. Correlation is not proof."
     ),
     "Releases": (
-        "Each release in the period with the change in its key metrics (mean after minus "
-        "mean before) and whether a backstop metric was hurt; segmented regression and "
-        "difference-in-differences where the rollout was staggered."
+        "Each release in the period, coloured by its headline verdict. Per metric: the mean "
+        "of the six months after minus the six before; the level change at the release from "
+        "a segmented regression (y = a + b t + c post + d t post, the release month left out) "
+        "with its 90% interval; key metrics improved or worse, backstops held or hurt, or "
+        "not enough data with fewer than three months a side. A staggered rollout adds a "
+        "difference-in-differences against the segments that did not have it yet."
     ),
     "The plan": (
         "A plan picks, per product, as today, a saved scenario or cut. Portfolio NPV = sum of "
@@ -193,35 +198,48 @@ def okr_chart(key_results: Sequence[Mapping[str, Any]]) -> alt.TopLevelMixin | N
     return charts.style(chart, height=max(120, 30 * len(rows)))
 
 
-def _releases(report: Mapping[str, Any]) -> pd.DataFrame:
-    rows = []
-    for p in _products(report):
-        for r in p.get("releases") or []:
-            rows.append(
-                {
-                    "month": pd.Timestamp(str(r.get("released_on"))[:7] + "-01"),
-                    "kind": "release",
-                    "label": f"{p['name']}: {r.get('title')}",
-                    "detail": str(r.get("kind") or ""),
-                }
-            )
-    return pd.DataFrame(rows, columns=list(charts.EVENT_COLUMNS))
+def release_products(report: Mapping[str, Any]) -> list[tuple[str, str, tuple[Release, ...]]]:
+    """(product_id, name, releases) of every product with a release in the report JSON,
+    read back as typed releases (their effects and verdicts)."""
+    from valuemodel.present.report_json import report_from_json
+
+    typed = report_from_json(report)
+    return [(p.product_id, p.name, p.releases) for p in typed.products if p.releases]
 
 
 def releases_chart(report: Mapping[str, Any]) -> alt.TopLevelMixin | None:
-    events = _releases(report)
-    if events.empty:
+    """The Releases page's time line: one row per product, each release coloured by its
+    headline verdict, over the report's period."""
+    products = release_products(report)
+    if not products:
         return None
-    events = events.assign(product=events["label"].str.split(":").str[0])
-    chart = (
-        alt.Chart(events)
-        .mark_point(filled=True, size=160, shape="diamond", color=charts.EVENT_COLORS["release"])
-        .encode(
-            x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y")),
-            y=alt.Y("product:N", title=None),
-        )
+    period = report.get("period") or {}
+    domain = None
+    if period.get("from") and period.get("to"):
+        last = pd.Timestamp(f"{period['to']}-01") + pd.offsets.MonthEnd(0)
+        domain = (f"{period['from']}-01", f"{last:%Y-%m-%d}")
+    chart = release_words.timeline_chart(products, domain)
+    return charts.style(chart, height=60 + 38 * len(products))
+
+
+def release_lines(report: Mapping[str, Any], limit: int = 6) -> list[str]:
+    """The Releases slide's lines: every hurt backstop first, then the newest releases
+    with their verdicts (titles are data: the slide holds them as text)."""
+    products = release_products(report)
+    if not products:
+        return ["No release in the period (or releases are not imported)."]
+    hurt = release_words.hurt_backstops([(name, own) for _, name, own in products])
+    newest = sorted(
+        ((r, name) for _, name, own in products for r in own),
+        key=lambda item: item[0].released_on,
+        reverse=True,
     )
-    return charts.style(chart, height=max(120, 40 * events["product"].nunique()))
+    lines = [f"Hurt: {line}" for line in hurt]
+    lines += [f"{name}: {release_words.summary_line(r)}" for r, name in newest]
+    shown = lines[:limit]
+    if len(lines) > limit:
+        shown.append(f"{len(lines) - limit} more on the Releases page.")
+    return shown
 
 
 def plan_chart(plan: Mapping[str, Any]) -> alt.TopLevelMixin | None:
@@ -280,10 +298,7 @@ def slide_lines(
             for k in list(key_results)[:6]
         ] or ["No key results are linked to this selection."]
     if view == "Releases":
-        events = _releases(report)
-        if events.empty:
-            return ["No release in the period (or releases are not imported)."]
-        return [f"{r.month:%b %Y}: {r.label}" for r in events.head(6).itertuples()]
+        return release_lines(report)
     if plan is None:
         return ["No plan was kept with this review."]
     bands = (plan.get("bands") or {}).get("npv") or {}
