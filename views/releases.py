@@ -55,7 +55,9 @@ span = (f"{period.first}-01", (pd.Period(period.last, freq="M") + 1).strftime("%
 st.altair_chart(view.timeline_chart(released, span), width="stretch")
 
 if selection.is_portfolio:
-    st.dataframe(view.portfolio_table(released), hide_index=True, width="stretch", row_height=36)
+    table = view.portfolio_table(released)
+    height = 36 * (len(table) + 1) + 3  # every release visible, no inner scroll
+    st.dataframe(table, hide_index=True, width="stretch", row_height=36, height=height)
     st.info(
         "Choose a product in the sidebar to see each release's effects, its chart and its rollout.",
         icon=":material/touch_app:",

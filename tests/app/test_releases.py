@@ -10,6 +10,7 @@ from tests.conftest import APP, DEMO_END_MONTH
 from valuemodel.core.months import Period
 from valuemodel.data.report import build_report
 from valuemodel.present import releases as view
+from valuemodel.present.text import plain
 
 FIRST = str(pd.Period(DEMO_END_MONTH, freq="M") - 23)
 WINDOW = {"from": FIRST, "to": DEMO_END_MONTH}
@@ -44,9 +45,15 @@ def test_choosing_another_release_and_metric_redraws_its_story(app_env, demo_eng
     at = open_page(product="ci", **WINDOW)
     at.selectbox(key="release_pick_ci").set_value("ci-quarantine").run()
     assert not at.exception
-    assert at.subheader[-1].value == "Flaky-test quarantine"
-    sentence = [c.value for c in at.caption if c.value.startswith("Happiness")]
-    assert sentence, [c.value for c in at.caption]
+    assert at.subheader[-1].value == plain("Flaky-test quarantine")
+    report = build_report(demo_engine, Period(FIRST, DEMO_END_MONTH), "ci")
+    release = next(r for r in report.product("ci").releases if r.release_id == "ci-quarantine")
+    judged = [e for e in release.effects if e.effect.verdict != "not enough data"]
+    assert [c.value for c in at.caption if c.value == view.effect_sentence(judged[0], release)]
+    # Another metric: its own sentence under the chart.
+    at.segmented_control(key="release_metric_ci_ci-quarantine").set_value("task_success").run()
+    task = next(e for e in release.effects if e.metric == "task_success")
+    assert view.effect_sentence(task, release) in [c.value for c in at.caption]
 
 
 def test_a_staggered_rollout_explains_why_the_comparison_is_stronger(app_env, demo_engine):

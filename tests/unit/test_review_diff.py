@@ -221,3 +221,21 @@ def test_a_difference_under_half_the_shown_last_digit_is_no_change() -> None:
     after["report"]["portfolio"]["buyer"]["roi"] = 0.2 + 0.00007
     found = rv.what_changed(before, after)
     assert [(c.figure, c.delta) for c in found] == [("roi", pytest.approx(0.00007))]
+
+
+def test_a_new_release_reads_out_its_verdicts_worth_telling() -> None:
+    after = copy.deepcopy(REVIEW)
+    after["report"]["products"][0]["releases"].append(
+        {
+            "release_id": "r3",
+            "released_on": "2025-11-02",
+            "title": "Token sync",
+            "effects": [
+                {"metric": "adoption", "verdict": "improved"},
+                {"metric": "happiness", "verdict": "no clear change"},
+                {"metric": "task_success", "verdict": "hurt"},
+            ],
+        }
+    )
+    found = [c.after for c in rv.what_changed(REVIEW, after) if c.figure == "release"]
+    assert found == ["2025-11-02 Token sync (adoption improved; task success hurt)"]

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from valuemodel.core import releases
+
 PORTFOLIO = "portfolio"
 
 # (path in the buyer block, label, kind) of the money figures compared.
@@ -161,6 +163,19 @@ def _links(scope: str, name: str, before: Mapping, after: Mapping) -> list[Chang
     return out
 
 
+# Release verdicts worth reading out (DESIGN section 4, "Releases").
+TOLD_VERDICTS = (releases.IMPROVED, releases.WORSE, releases.HURT)
+
+
+def _release_verdicts(release: Mapping[str, Any]) -> str:
+    """'adoption improved; task success hurt' from a release's `effects` ('' for none)."""
+    return "; ".join(
+        f"{str(e.get('metric', '')).replace('_', ' ')} {e.get('verdict')}"
+        for e in release.get("effects") or []
+        if e.get("verdict") in TOLD_VERDICTS
+    )
+
+
 def _releases(scope: str, name: str, before: Mapping, after: Mapping) -> list[Change]:  # type: ignore[type-arg]
     if "releases" not in after:
         return []
@@ -169,6 +184,7 @@ def _releases(scope: str, name: str, before: Mapping, after: Mapping) -> list[Ch
     for release in after.get("releases") or []:
         if str(release.get("release_id")) not in known:
             title = str(release.get("title") or release.get("release_id"))
+            said = _release_verdicts(release)
             out.append(
                 Change(
                     scope,
@@ -176,7 +192,8 @@ def _releases(scope: str, name: str, before: Mapping, after: Mapping) -> list[Ch
                     "release",
                     "New release",
                     None,
-                    f"{release.get('released_on', '')} {title}".strip(),
+                    f"{release.get('released_on', '')} {title}".strip()
+                    + (f" ({said})" if said else ""),
                     "event",
                 )
             )

@@ -12,7 +12,7 @@ import pandas as pd
 
 from valuemodel.core import releases
 from valuemodel.core.releases import Effect, MetricEffect, Release
-from valuemodel.present import labels
+from valuemodel.present import charts, labels
 from valuemodel.present.charts import GOAL
 from valuemodel.present.formats import MISSING, money
 
@@ -185,7 +185,9 @@ def fitted_frame(series: pd.Series, release_month: pd.Timestamp, effect: Effect)
     return frame.drop(columns="t")
 
 
-def effect_chart(frame: pd.DataFrame, release_month: pd.Timestamp, metric: str) -> alt.LayerChart:
+def effect_chart(
+    frame: pd.DataFrame, release_month: pd.Timestamp, metric: str
+) -> alt.TopLevelMixin:
     """The series around a release (points), its two fitted segments (lines) and the
     release line, in the metric's unit."""
     scale = 100.0 if metric in RATIOS else 1.0
@@ -212,7 +214,7 @@ def effect_chart(frame: pd.DataFrame, release_month: pd.Timestamp, metric: str) 
         .mark_rule(strokeDash=[4, 3], color=GOAL, strokeWidth=2)
         .encode(x="month:T")
     )
-    return alt.LayerChart(layer=[points, fitted, rule]).properties(height=220)
+    return charts.style(alt.LayerChart(layer=[points, fitted, rule]), height=220)
 
 
 def release_events(own: Sequence[Release]) -> pd.DataFrame:
@@ -253,7 +255,7 @@ TIMELINE_COLORS = {
 def timeline_chart(
     products: Sequence[tuple[str, str, Sequence[Release]]],
     domain: tuple[str, str] | None = None,
-) -> alt.Chart:
+) -> alt.TopLevelMixin:
     """Releases on a time line, one row per product, coloured by their headline verdict;
     `domain` (first and last day, YYYY-MM-DD) spans the period."""
     rows = [
@@ -275,7 +277,7 @@ def timeline_chart(
         legend=alt.Legend(title=None, orient="top"),
     )
     products_count = max(1, data["Product"].nunique())
-    return (
+    chart = (
         alt.Chart(data)
         .mark_point(filled=True, size=220, shape="diamond", opacity=1)
         .encode(
@@ -294,8 +296,8 @@ def timeline_chart(
                 alt.Tooltip("Verdicts:N"),
             ],
         )
-        .properties(height=60 + 38 * products_count)
     )
+    return charts.style(chart, height=30 + 38 * products_count)
 
 
 def portfolio_table(products: Sequence[tuple[str, str, Sequence[Release]]]) -> pd.DataFrame:
