@@ -239,3 +239,18 @@ def test_a_new_release_reads_out_its_verdicts_worth_telling() -> None:
     )
     found = [c.after for c in rv.what_changed(REVIEW, after) if c.figure == "release"]
     assert found == ["2025-11-02 Token sync (adoption improved; task success hurt)"]
+
+
+def test_a_small_change_is_read_out_with_enough_detail_to_see_it() -> None:
+    after = copy.deepcopy(REVIEW)
+    after["report"]["portfolio"]["buyer"]["roi"] = 0.2004  # was 0.2
+    after["report"]["products"][0]["buyer"]["net_value"] = 50_012.0  # was 50,000
+    after["report"]["products"][0]["user"]["adoption"] = 0.65  # was 0.6: a plain 5 pts
+    found = rv.what_changed(REVIEW, after)
+    said = words.sentences(found, "USD")
+    assert "The portfolio's ROI rose from 20.00% to 20.04% (+0.04 pts)." in said
+    assert "CI Platform's net value rose from $50,000 to $50,012 (+$12)." in said
+    assert "CI Platform's adoption rose from 60% to 65% (+5 pts)." in said
+    table = words.changes_table(found, "USD")
+    roi = table[table["Figure"] == "ROI"].iloc[0]
+    assert (roi["Review"], roi["Today"], roi["Change"]) == ("20.00%", "20.04%", "+0.04 pts")

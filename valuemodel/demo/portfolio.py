@@ -1025,9 +1025,9 @@ _GOALS: dict[str, tuple[tuple[str, str, str, str, str, float], ...]] = {
     "datamart": (
         (
             "adoption", "key",
-            "Analysts and PMs answer questions from the mart, not from spreadsheets.",
+            "Engineers and PMs answer questions from the mart, not from spreadsheets.",
             "People querying or refreshing mart datasets.",
-            "Monthly active users / eligible analysts and PMs", 0.70,
+            "Monthly active users / engineers and PMs", 0.40,
         ),
         (
             "happiness", "key",
@@ -1097,19 +1097,19 @@ _GOALS: dict[str, tuple[tuple[str, str, str, str, str, float], ...]] = {
             "engagement", "backstop",
             "The portal is where engineers look things up.",
             "Days per month an engineer visits.",
-            "Mean active days per active engineer", 3.0,
+            "Mean active days per active engineer", 2.5,
         ),
         (
             "retention", "backstop",
             "Visitors come back next month.",
             "Users active last month are active this month.",
-            "Month-over-month retained share", 0.70,
+            "Month-over-month retained share", 0.65,
         ),
         (
             "happiness", "backstop",
             "Engineers find what they came for.",
             "In-portal feedback prompt.",
-            "NPS", 20.0,
+            "NPS", 10.0,
         ),
     ),
     "flags": (
@@ -1167,7 +1167,7 @@ _GOALS: dict[str, tuple[tuple[str, str, str, str, str, float], ...]] = {
             "happiness", "backstop",
             "Engineers trust the stack during incidents.",
             "Quarterly developer pulse.",
-            "NPS", 30.0,
+            "NPS", 25.0,
         ),
     ),
     "hr": (
@@ -1187,7 +1187,7 @@ _GOALS: dict[str, tuple[tuple[str, str, str, str, str, float], ...]] = {
             "engagement", "backstop",
             "A quick errand stays quick.",
             "Days per month an employee needs the tool.",
-            "Mean active days per active employee", 2.0,
+            "Mean active days per active employee", 1.2,
         ),
         (
             "retention", "backstop",
@@ -1199,7 +1199,7 @@ _GOALS: dict[str, tuple[tuple[str, str, str, str, str, float], ...]] = {
             "happiness", "backstop",
             "Employees find HR errands painless.",
             "Quarterly employee pulse.",
-            "NPS", 20.0,
+            "NPS", 10.0,
         ),
     ),
     "expense": (
@@ -1225,7 +1225,7 @@ _GOALS: dict[str, tuple[tuple[str, str, str, str, str, float], ...]] = {
             "retention", "backstop",
             "Claimants come back next month.",
             "Users active last month are active this month.",
-            "Month-over-month retained share", 0.70,
+            "Month-over-month retained share", 0.60,
         ),
         (
             "happiness", "backstop",

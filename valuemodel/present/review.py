@@ -15,14 +15,17 @@ from valuemodel.present.formats import MISSING, money, months, nps, number, perc
 MAX_SENTENCES = 6
 
 
-def value_text(value: Any, kind: str, currency: str) -> str:
-    """One value of a change in its unit's format."""
+def value_text(value: Any, kind: str, currency: str, *, fine: int = 0) -> str:
+    """One value of a change in its unit's format; `fine` (see `fineness`) shows more
+    detail, so a small change does not read '20% to 20%'."""
     if value is None:
         return MISSING
     if kind == "money":
-        return money(value, currency, compact=True)
+        return money(value, currency, compact=not fine)
     if kind == "fraction":
-        return percent(value, 0)
+        return percent(value, fine)
+    if kind in ("score", "nps") and fine:
+        return f"{value:{'+' if kind == 'nps' else ''}.{fine}f}"
     if kind == "months":
         return months(value)
     if kind == "score":
@@ -43,21 +46,45 @@ def note_text(note: dict[str, Any]) -> str:
     return f"{note.get('month')}{about}, {note.get('author')}: {note.get('text')}"
 
 
+def fineness(change: Change, currency: str) -> int:
+    """The least extra detail (0, 1 or 2) at which a change's before and after read
+    differently: ROI 0.2 -> 0.2004 reads '20.00%' to '20.04%', not '20%' to '20%'; money
+    that reads the same in compact form is shown in whole units (fineness 1)."""
+    if change.delta is None or change.kind not in ("money", "fraction", "score", "nps"):
+        return 0
+    steps = (0, 1) if change.kind == "money" else (0, 1, 2)
+    for fine in steps:
+        before = value_text(change.before, change.kind, currency, fine=fine)
+        if before != value_text(change.after, change.kind, currency, fine=fine):
+            return fine
+    return steps[-1]
+
+
 def change_text(change: Change, currency: str) -> str:
-    """The change itself: '+$1.2M', '+5 pts', '-1.5 months', or '' for events."""
+    """The change itself: '+$1.2M', '+5 pts', '-1.5 months', or '' for events (with the
+    detail `fineness` asks for)."""
     delta = change.delta
     if delta is None:
         return ""
+    fine = fineness(change, currency)
     if change.kind == "money":
         sign = "+" if delta > 0 else ""
-        return sign + money(delta, currency, compact=True)
+        return sign + money(delta, currency, compact=not fine)
     if change.kind == "fraction":
-        return f"{delta * 100:+,.0f} pts"
+        return f"{delta * 100:+,.{fine}f} pts"
     if change.kind == "months":
         return f"{delta:+,.1f} months"
     if change.kind in ("score", "nps"):
-        return f"{delta:+,.0f}"
+        return f"{delta:+,.{fine}f}"
     return f"{delta:+,.1f}"
+
+
+def _values(change: Change, currency: str) -> tuple[str, str]:
+    fine = fineness(change, currency)
+    return (
+        value_text(change.before, change.kind, currency, fine=fine),
+        value_text(change.after, change.kind, currency, fine=fine),
+    )
 
 
 def changes_table(changes: Sequence[Change], currency: str) -> pd.DataFrame:
@@ -67,8 +94,8 @@ def changes_table(changes: Sequence[Change], currency: str) -> pd.DataFrame:
             {
                 "Where": c.scope_name,
                 "Figure": c.label,
-                "Review": value_text(c.before, c.kind, currency),
-                "Today": value_text(c.after, c.kind, currency),
+                "Review": _values(c, currency)[0],
+                "Today": _values(c, currency)[1],
                 "Change": change_text(c, currency),
             }
             for c in changes
@@ -87,11 +114,8 @@ def _sentence(change: Change, currency: str) -> str:
     if change.figure == "release":
         return f"{change.scope_name} shipped a release: {change.after}."
     if change.figure == "kr_progress":
-        return (
-            f"Key result '{change.scope_name}' moved from "
-            f"{value_text(change.before, change.kind, currency)} to "
-            f"{value_text(change.after, change.kind, currency)} of its target."
-        )
+        before, after = _values(change, currency)
+        return f"Key result '{change.scope_name}' moved from {before} to {after} of its target."
     if change.figure == "link":
         return (
             f"{where} {change.label.lower()} went from {change.before or 'absent'} "
@@ -100,8 +124,7 @@ def _sentence(change: Change, currency: str) -> str:
     if change.figure == "product":
         state = "is new since the review" if change.before is None else "is no longer reported"
         return f"{change.scope_name} {state}."
-    before = value_text(change.before, change.kind, currency)
-    after = value_text(change.after, change.kind, currency)
+    before, after = _values(change, currency)
     if change.delta is None:
         return f"{where} {label} went from {before} to {after}."
     verb = "rose" if change.delta > 0 else "fell"
