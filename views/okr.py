@@ -187,7 +187,13 @@ else:
                 st.markdown(
                     f"**{ladder.VERDICT_LABELS[ladder.verdict_of(link.verdict)]}** · "
                     f"{ladder.metric_label(link.metric)} → {plain(link.kr_title)} · "
-                    f"{okr.evidence_text(link.evidence, ladder.verdict_of(link.verdict))}"
+                    + plain(
+                        okr.evidence_text(
+                            link.evidence,
+                            ladder.verdict_of(link.verdict),
+                            backing.get((str(link.product_id), str(link.metric))),
+                        )
+                    )
                 )
                 if aligned.empty:
                     st.info("No monthly data on either side yet.")

@@ -22,6 +22,7 @@ from valuemodel.data import db, store
 from valuemodel.data.importer import import_folder
 from valuemodel.data.report import build_report, link_strengths
 from valuemodel.present import ladder
+from valuemodel.present import releases as release_view
 
 
 def okr_page(product: str | None = None) -> AppTest:
@@ -73,16 +74,24 @@ def test_the_portfolio_draws_every_link_with_the_reports_r_lag_and_months(app_en
     links = link_strengths(demo_engine, None)
     boxes = link_boxes(graph(at))
     assert len(boxes) == len(links) > 0
+    # A causal claim names what backs it: the release effects of the page's period.
+    period = at.session_state["selection"].period
+    report = build_report(demo_engine, period)
+    backing = release_view.causal_backing(
+        [(p.product_id, p.releases) for p in report.products], links
+    )
     expected = sorted(
         ladder.link_html(
             ladder.link_label(
                 row.metric, row.evidence, row.r, row.lag_months, row.months, row.verdict,
-                row.r_changes,
+                row.r_changes, backing.get((row.product_id, row.metric)),
             )
         )
         for row in links.itertuples()
     )  # fmt: skip
     assert sorted(boxes) == expected
+    counted = ladder.backing_counts(links, backing)
+    assert counted and counted in [c.value for c in at.caption]
     shown = tiles(at)
     verdicts = links["verdict"].value_counts()
     assert shown["Links to key results"] == str(len(links))

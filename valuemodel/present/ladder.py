@@ -141,7 +141,12 @@ def claim_text(evidence: str, verdict: str, backing: str | None = None) -> str:
     """What was claimed, beside what the data says, short enough for a box:
     'asserted; data: shared trend only', 'causal; no experiment on record'."""
     if evidence == okr.CAUSAL:
-        return "causal; " + (backing or okr.NO_EXPERIMENT).removeprefix("claimed, ")
+        said = backing or okr.NO_EXPERIMENT
+        if said.startswith("backed by a release"):
+            return "causal; backed by a release effect"
+        if said.startswith("backed by a difference"):
+            return "causal; backed by a staggered rollout"
+        return "causal; " + said.removeprefix("claimed, ")
     if evidence == okr.ASSERTED:
         return f"asserted; data: {VERDICT_LABELS[verdict].lower()}"
     return evidence
@@ -155,16 +160,19 @@ def link_label(
     months: object,
     verdict: object = None,
     r_changes: object = None,
+    backing: str | None = None,
 ) -> list[str]:
     """The lines of a link's box: the verdict first, then the metric and what was
-    claimed, then r, r of changes and the months behind r (empty without r)."""
+    claimed (and, for a causal claim, what backs it), then r, r of changes and the months
+    behind r (empty without r)."""
     judged = (
         verdict_of(verdict)
         if verdict is not None
         else (okr.NOT_ENOUGH_DATA if _missing(r) else okr.NO_CLEAR_LINK)
     )
     first = VERDICT_LABELS[judged]
-    second = f"{METRIC_SHORT.get(metric, metric_label(metric))}: {claim_text(evidence, judged)}"
+    claim = claim_text(evidence, judged, backing)
+    second = f"{METRIC_SHORT.get(metric, metric_label(metric))}: {claim}"
     numbers = numbers_text(r, r_changes, months, lag_months)
     return [first, second, numbers] if numbers else [first, second]
 
@@ -337,11 +345,11 @@ def ladder_dot(
                 judged = verdict_of(getattr(link, "verdict", None))
                 style = edge_style(link.evidence, judged)
                 box = EVIDENCE_STYLE.get(link.evidence, EVIDENCE_STYLE["asserted"])
+                cause = (backing or {}).get((str(product_id), str(link.metric)))
                 lines = link_label(
                     link.metric, link.evidence, link.r, link.lag_months, link.months,
-                    judged, getattr(link, "r_changes", None),
+                    judged, getattr(link, "r_changes", None), cause,
                 )  # fmt: skip
-                cause = (backing or {}).get((str(product_id), str(link.metric)))
                 tooltip = (
                     f"{name}, {metric_label(link.metric)}: "
                     f"{okr.evidence_text(link.evidence, judged, cause)}"
