@@ -100,3 +100,23 @@ def test_everyone_at_once_has_no_control_group() -> None:
     )
     rollouts = pd.DataFrame({"value": ["A", "B"], "month": pd.to_datetime(["2025-04-01"] * 2)})
     assert releases.difference_in_differences(cells, rollouts) is None
+
+
+def test_a_release_too_recent_to_judge_says_so_on_the_time_line_and_in_the_text() -> None:
+    from valuemodel.present import releases as view
+
+    nothing = releases.Effect(None, None, None, None, None, None, 6, 1, releases.NOT_ENOUGH)
+    recent = releases.Release(
+        "r", "2026-10-09", "Alert routing", "fix",
+        (releases.MetricEffect("task_success", "key", nothing),),
+    )  # fmt: skip
+    assert view.worst_verdict(recent) == releases.NOT_ENOUGH
+    assert view.summary_line(recent).endswith("not enough data yet")
+    held = releases.Effect(0.9, 0.9, 0.0, 0.0, (-0.1, 0.1), 0.0, 6, 6, releases.NO_CLEAR)
+    judged = releases.Release(
+        "s", "2026-01-09", "Something", "fix",
+        (releases.MetricEffect("task_success", "key", held),
+         releases.MetricEffect("adoption", "key", nothing)),
+    )  # fmt: skip
+    assert view.worst_verdict(judged) == releases.NO_CLEAR
+    assert view.summary_line(judged).endswith("no clear change")

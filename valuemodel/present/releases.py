@@ -154,6 +154,8 @@ def summary_line(release: Release) -> str:
                     f"{labels.metric(item.metric)} diff-in-diff "
                     f"{level_text(item.metric, item.did.estimate, signed=True)}"
                 )
+    if not parts and all(e.effect.verdict == releases.NOT_ENOUGH for e in release.effects):
+        parts = ["not enough data yet"]
     said = "; ".join(parts) if parts else "no clear change"
     kind = KIND_LABELS.get(release.kind, release.kind)
     return f"{release.released_on}  {release.title} ({kind}): {said}"
@@ -236,12 +238,13 @@ def release_events(own: Sequence[Release]) -> pd.DataFrame:
 
 def worst_verdict(release: Release) -> str:
     """The release's headline on a time line: 'hurt' when a backstop was hurt, else
-    'worse', 'improved' or 'no clear change' (the first that applies)."""
+    'worse', 'improved' or 'no clear change' (the first that applies); 'not enough data'
+    when no metric can be judged yet."""
     verdicts = {e.effect.verdict for e in release.effects}
     for verdict in (releases.HURT, releases.WORSE, releases.IMPROVED):
         if verdict in verdicts:
             return verdict
-    return releases.NO_CLEAR
+    return releases.NOT_ENOUGH if verdicts == {releases.NOT_ENOUGH} else releases.NO_CLEAR
 
 
 TIMELINE_COLORS = {
@@ -249,6 +252,7 @@ TIMELINE_COLORS = {
     releases.WORSE: "#E69F00",
     releases.IMPROVED: "#009E73",
     releases.NO_CLEAR: "#7F7F7F",
+    releases.NOT_ENOUGH: "#C7CCD3",
 }
 
 
