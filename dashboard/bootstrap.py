@@ -7,6 +7,7 @@ progress. Later starts reuse the data. Failures become a calm message, never a t
 
 from __future__ import annotations
 
+import sys
 import tempfile
 import threading
 from collections.abc import Mapping
@@ -46,22 +47,29 @@ def settings() -> db.Settings:
     return db.Settings.from_env(resolved)
 
 
+def terminal(message: str) -> None:
+    """One progress line on the terminal that ran `streamlit run` (stderr, flushed), so
+    whoever started the app sees a first start's demo load, not a silent minute."""
+    print(f"valuedash: {message}", file=sys.stderr, flush=True)
+
+
 def _load_demo(engine: Engine) -> None:
-    with st.status(
-        "First start: generating and loading the demo portfolio (about a minute)...",
-        expanded=True,
-    ) as status:
+    title = "First start: generating and loading the demo portfolio (about a minute)..."
+    terminal(title)
+    with st.status(title, expanded=True) as status:
         from valuemodel.demo.portfolio import write_demo_csv
+
+        def say(message: str) -> None:
+            status.write(message)
+            terminal(message)
 
         with tempfile.TemporaryDirectory(prefix="valuedash-demo-") as scratch:
             events = config.current().integer("VALUEDASH_DEMO_EVENTS")
-            write_demo_csv(Path(scratch), events=events, progress=status.write)
-            result = import_folder(engine, Path(scratch), progress=status.write, source=DEMO_SOURCE)
-        status.update(
-            label=f"Demo portfolio loaded: {result.total_rows:,} rows in {result.seconds:.0f} s.",
-            state="complete",
-            expanded=False,
-        )
+            write_demo_csv(Path(scratch), events=events, progress=say)
+            result = import_folder(engine, Path(scratch), progress=say, source=DEMO_SOURCE)
+        done = f"Demo portfolio loaded: {result.total_rows:,} rows in {result.seconds:.0f} s."
+        terminal(done)
+        status.update(label=done, state="complete", expanded=False)
 
 
 def ensure_ready() -> Engine:

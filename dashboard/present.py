@@ -22,6 +22,10 @@ FIT_CSS = """
   overflow-wrap: anywhere;
 }
 [data-testid="stTable"] th { white-space: normal; }
+/* Narrow screens give the content the side margins rather than cut its tables. */
+[data-testid="stMainBlockContainer"] {
+  padding-left: clamp(1rem, 3vw, 5rem); padding-right: clamp(1rem, 3vw, 5rem);
+}
 </style>
 """
 

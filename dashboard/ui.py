@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 import sqlalchemy.exc
 import streamlit as st
 
 from valuemodel.data import db
+from valuemodel.present.formats import number
 
 if TYPE_CHECKING:
     from dashboard.access import Access
@@ -88,3 +91,50 @@ def chart_scale() -> None:
     from valuemodel.present import charts
 
     charts.type_scale.set(charts.PRESENTING if presenting() else 1.0)
+
+
+DRAWN_CELLS = ("_chart", "image", "link")  # grid-only cells: left out of a plain table
+
+
+def table(
+    data: Any,
+    *,
+    column_config: Mapping[str, Any] | None = None,
+    column_order: Sequence[str] | None = None,
+    **_grid_only: object,
+) -> None:
+    """A table that fits its column at any screen width: long text and headers wrap
+    instead of pushing columns out of view (st.table, not a scrolling grid).
+
+    Takes what the pages gave st.dataframe: a frame or a Styler, `column_config` (its
+    labels; a grid's widths mean nothing here, and chart, image and link cells are left
+    out) and `column_order`. Whole numbers of an unstyled frame get thousands separators.
+    """
+    styler = data if hasattr(data, "data") and hasattr(data, "hide") else None
+    frame: pd.DataFrame = styler.data if styler is not None else data
+    order = [c for c in (column_order or frame.columns) if c in frame.columns]
+    labels: dict[str, str] = {}
+    for column, config in (column_config or {}).items():
+        if isinstance(config, str):
+            labels[column] = config
+            continue
+        if not isinstance(config, Mapping):
+            continue
+        if str((config.get("type_config") or {}).get("type", "")).endswith(DRAWN_CELLS):
+            order = [c for c in order if c != column]  # a sparkline would print as a list
+        elif config.get("label"):
+            labels[column] = str(config["label"])
+    if styler is None:
+        shown = frame[order].copy()
+        for column in shown.columns:
+            if pd.api.types.is_integer_dtype(shown[column]):
+                shown[column] = [number(float(v)) for v in shown[column]]
+        st.table(shown.rename(columns=labels), hide_index=True, border="horizontal")
+        return
+    if order != list(frame.columns):
+        hidden = [c for c in frame.columns if c not in order]
+        styler = styler.hide(hidden, axis="columns") if hidden else styler
+    styler = styler.hide(axis="index").relabel_index(
+        [labels.get(c, c) for c in frame.columns if c in order], axis="columns"
+    )
+    st.table(styler, border="horizontal")

@@ -163,11 +163,7 @@ else:
                 st.markdown(
                     "- " + adoption.opportunity_sentence(pd.Series(row._asdict()), currency)
                 )
-        st.dataframe(
-            adoption.opportunity_table(ranked, attribute, currency),
-            hide_index=True,
-            width="stretch",
-        )
+        ui.table(adoption.opportunity_table(ranked, attribute, currency))
         st.caption(
             "Opportunity = eligible people not active in the month x the product's "
             "risk-adjusted savings per active user that month (money a month). It assumes a "

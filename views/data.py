@@ -133,24 +133,12 @@ if submitted and can_edit:
 # ---------------------------------------------------------------- freshness
 st.subheader("Freshness")
 freshness = value.freshness_table(data.table_freshness())
-st.dataframe(
-    freshness,
-    hide_index=True,
-    width="stretch",
-    height="content",
-    column_config={
-        "Rows": st.column_config.NumberColumn(format="localized"),
-        "Latest": st.column_config.TextColumn(
-            help="Latest month (costs, measurements, rollups), day (events, surveys) or date held"
-        ),
-        "Last imported": st.column_config.TextColumn(
-            help="The latest import that carried this table's file"
-        ),
-    },
-)
+ui.table(freshness)
 st.caption(
-    "Usage events are counted from the rollups, which every import rebuilds for the months "
-    "it touches. Times are UTC."
+    "Latest: the latest month (costs, measurements, rollups), day (events, surveys) or date "
+    "held. Last imported: the latest import that carried the table's file. Usage events "
+    "are counted from the rollups, which every import rebuilds for the months it touches. "
+    "Times are UTC."
 )
 
 # ---------------------------------------------------------------- import

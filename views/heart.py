@@ -43,12 +43,7 @@ def show_gsm(gsm: pd.DataFrame, *, with_product: bool) -> None:
     if alert:
         st.warning(alert, icon=":material/warning:")
     visible = page.GSM_COLUMNS_PORTFOLIO if with_product else page.GSM_COLUMNS_PRODUCT
-    st.dataframe(
-        gsm[visible].style.map(page.status_style, subset=["Status"]),
-        hide_index=True,
-        width="stretch",
-        column_config={c: st.column_config.TextColumn(width="medium") for c in ("Goal", "Signal")},
-    )
+    ui.table(gsm[visible].style.map(page.status_style, subset=["Status"]))
     st.caption(page.GSM_CAPTION)
 
 
@@ -193,7 +188,7 @@ if selection.is_portfolio:
         if table.empty:
             st.info(f"No events with an action in {last_month}.", icon=":material/info:")
         else:
-            st.dataframe(table, hide_index=True, width="stretch")
+            ui.table(table)
             st.caption(f"Per action in {last_month}. " + page.TASK_CAPTION.split(". ", 1)[1])
 
     with sections[4]:
@@ -253,7 +248,7 @@ else:
         ui.tile(
             column,
             card.label,
-            card.headline,
+            card.tile_value,
             delta=card.change,
             delta_color=card.change_colour,
             help=page.card_help(card.dimension, previous_month),
@@ -333,15 +328,7 @@ else:
                 st.info(f"No events in {last_month}.", icon=":material/info:")
             else:
                 st.markdown(f"**Per action in {last_month}**")
-                st.dataframe(
-                    table,
-                    hide_index=True,
-                    width="stretch",
-                    column_config={
-                        "Events": st.column_config.NumberColumn(format="localized"),
-                        "With outcome": st.column_config.NumberColumn(format="localized"),
-                    },
-                )
+                ui.table(table)
         with right:
             if durations.empty:
                 st.info(

@@ -78,17 +78,7 @@ table = pd.DataFrame(
     }
 )
 st.subheader("Products covered")
-st.dataframe(
-    table,
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "Eligible users": st.column_config.NumberColumn(format="localized"),
-        "Users seen": st.column_config.NumberColumn(format="localized"),
-        "Events": st.column_config.NumberColumn(format="localized"),
-        "Surveys": st.column_config.NumberColumn(format="localized"),
-    },
-)
+ui.table(table)
 st.caption(
     "Coverage counts the months holding usage events; the latest event's age shows how "
     "fresh each product's data is. Months are calendar months in UTC."

@@ -68,7 +68,7 @@ breached = backstops[backstops["below_target"]]
 
 judged = kr_table[kr_table["status"] != okr.UNKNOWN]
 on_track = int(judged["status"].isin([okr.ON_TRACK, okr.ACHIEVED]).sum())
-tiles = st.columns(6)
+tiles = [*st.columns(3), *st.columns(3)]  # six in one row cut their labels
 for column, (label, value, help_text) in zip(tiles, ladder.okr_tiles(links), strict=False):
     ui.tile(column, label, value, help=help_text)
 ui.tile(
@@ -111,7 +111,7 @@ if not shown_objectives.empty:
 
 st.info(ladder.TREND_EXPLANATION, icon=":material/info:")
 if not links.empty:
-    st.dataframe(ladder.link_rows(links, product_names, backing), hide_index=True, width="stretch")
+    ui.table(ladder.link_rows(links, product_names, backing))
     counted = ladder.backing_counts(links, backing)
     if counted:
         st.caption(counted)
@@ -127,11 +127,8 @@ if kr_table.empty:
     st.info("No key results are defined for these objectives yet (key_results.csv).")
 else:
     kr_rows, newest = page.key_result_rows(kr_table)
-    st.dataframe(
+    ui.table(
         kr_rows.style.map(ladder.status_css, subset=["Status"]),
-        hide_index=True,
-        width="stretch",
-        height=page.table_height(len(kr_rows)),
         column_config={
             "Key result": st.column_config.TextColumn(width=190),
             "Objective": st.column_config.TextColumn(width=140),
@@ -270,21 +267,7 @@ else:
             "Goal": guardrails["goal"],
         }
     )
-    st.dataframe(
-        table.style.map(ladder.status_css, subset=["Status"]),
-        hide_index=True,
-        width="stretch",
-        height=page.table_height(len(table)),
-        column_config={
-            "Product": st.column_config.TextColumn(width=140),
-            "Role": st.column_config.TextColumn(width=90),
-            "Dimension": st.column_config.TextColumn(width=120),
-            "Value": st.column_config.TextColumn(width=85),
-            "Target": st.column_config.TextColumn(width=85),
-            "Status": st.column_config.TextColumn(width=105),
-            "Goal": st.column_config.TextColumn(width="large"),
-        },
-    )
+    ui.table(table.style.map(ladder.status_css, subset=["Status"]))
     st.caption(
         f"Values are those of {selection.period.last}, the last month of the period, as in "
         "the report. Every HEART dimension is better when higher."

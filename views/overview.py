@@ -86,11 +86,7 @@ with buyer_side:
     if links.empty:
         st.caption("No OKR links are recorded for this selection (metric_links.csv).")
     else:
-        st.dataframe(
-            overview.link_table(links, names, with_product=selection.is_portfolio),
-            hide_index=True,
-            width="stretch",
-        )
+        ui.table(overview.link_table(links, names, with_product=selection.is_portfolio))
         st.caption(
             "Moves together: the month-over-month changes correlate, not only the trends. "
             "Still correlation, not proof of impact; see OKR ladder-up for why."

@@ -166,7 +166,7 @@ def scenario_panel(baseline: scenario.Baseline) -> None:
         st.altair_chart(model.distribution_chart(evaluation), width="stretch")
     with figures_col:
         st.markdown(f"**Across {evaluation.uncertainty.draws:,} draws**")
-        st.dataframe(model.uncertainty_table(evaluation), hide_index=True, width="stretch")
+        ui.table(model.uncertainty_table(evaluation))
         st.caption(model.UNCERTAINTY_NOTE)
     if not ui.presenting():
         st.caption(
@@ -220,7 +220,7 @@ def compare(
         return
     horizon = drivers.horizon_months
     table = model.comparison_table(baseline, columns, horizon)
-    st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3)
+    ui.table(table)
     curves = model.compare_curves(columns)
     st.altair_chart(model.compare_chart(curves, baseline.currency, horizon), width="stretch")
 

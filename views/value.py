@@ -102,8 +102,7 @@ if selection.is_portfolio:  # type: ignore[attr-defined]
             "net_value",
             "roi",
             "payback_months",
-            "pays_back",
-            "view",
+            "view",  # "Paid back?" is in the chart's tooltip: the grid fits 1024 wide
         ],
         column_config={
             "name": st.column_config.TextColumn("Product", pinned=True),
@@ -114,7 +113,10 @@ if selection.is_portfolio:  # type: ignore[attr-defined]
             "payback_months": "Payback",
             "pays_back": "Paid back?",
             "view": st.column_config.LinkColumn(
-                "Details", display_text="Open ›", help="This product's Value page, same period"
+                "Details",
+                display_text="Open ›",
+                width="small",
+                help="This product's Value page, same period",
             ),
         },
     )
@@ -147,7 +149,7 @@ if not ledger.empty:
     columns = [c for c in value.LEDGER_COLUMNS if c != "product_id"]
     if not selection.is_portfolio:  # type: ignore[attr-defined]
         columns.remove("product_name")
-    st.dataframe(
+    ui.table(
         value.styled_table(
             ledger[columns],
             currency,
@@ -157,9 +159,6 @@ if not ledger.empty:
             hours_columns=["hours_saved"],
             minutes_columns=["minutes_saved"],
         ),
-        hide_index=True,
-        width="stretch",
-        height="content",
         column_config={
             "product_name": "Product",
             "action": "Action",
@@ -170,10 +169,7 @@ if not ledger.empty:
                 "Confidence", help="The share of the saving we count (risk haircut)"
             ),
             "source": st.column_config.TextColumn(
-                "Source",
-                # The portfolio's extra Product column leaves less room for the source.
-                width="small" if selection.is_portfolio else "medium",  # type: ignore[attr-defined]
-                help="Where the minutes-saved estimate comes from",
+                "Source", help="Where the minutes-saved estimate comes from"
             ),
             "tasks_done": st.column_config.Column(
                 "Tasks done", help="Events of this action whose outcome is not false"

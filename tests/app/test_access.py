@@ -35,7 +35,7 @@ def test_with_auth_a_signed_out_viewer_sees_only_the_sign_in_prompt(app_env):
     at = _app(user={"is_logged_in": False}).run()
     assert not at.exception
     assert any(b.label == "Sign in" for b in at.button)
-    assert not at.metric and not at.dataframe  # no figures before sign-in
+    assert not at.metric and not at.dataframe and not at.table  # no figures before sign-in
 
 
 def test_a_signed_in_viewer_who_is_not_an_editor_cannot_edit(app_env):

@@ -58,7 +58,7 @@ def test_the_lagging_org_has_the_largest_opportunity_share(app_env, demo_engine)
     ruled = [s for s in segments if s["adoption"] is not None]
     lowest = min(ruled, key=lambda s: s["adoption"])
     assert lowest["value"] == "Payments"
-    ranking = at.dataframe[1].value
+    ranking = at.table[0].value  # a wrapping table
     assert ranking.iloc[0]["Org"] == "Payments"
 
 

@@ -64,7 +64,7 @@ def test_product_tiles_equal_the_report_user_object(app_env, demo_engine):
         if dimension not in targets:
             expected = heart.NO_GOAL
         elif dimension == "happiness" and user.happiness is not None and score is None:
-            expected = heart.TOO_FEW  # under min_survey_responses: shown, not scored
+            expected = "—"  # under min_survey_responses: shown, not scored (caption says why)
         elif score is None:
             expected = heart.NO_DATA
         else:
@@ -89,7 +89,7 @@ def test_product_page_draws_each_dimension_lifecycle_cohorts_tasks_and_nps(app_e
     ]
     # 5 dimensions + index, reach, lifecycle, cohorts, durations, NPS
     assert len(at.get("vega_lite_chart")) == 11
-    gsm = at.dataframe[-1].value
+    gsm = at.table[-1].value  # a wrapping table
     assert list(gsm["Dimension"]) == [heart.DIMENSION_LABELS[d] for d in HEART_DIMENSIONS]
     assert set(gsm["Status"]) <= {
         "met", "below goal", "below goal ⚠", "no data", "no goal", heart.TOO_FEW
@@ -137,7 +137,7 @@ def test_portfolio_shows_every_products_scores_side_by_side(app_env, demo_engine
     # heatmap, index by product, one small chart per product, adoption, lifecycle, cohorts
     charts = at.get("vega_lite_chart")
     assert len(charts) == 2 + len(report.products) + 3
-    gsm = at.dataframe[-1].value
+    gsm = at.table[-1].value  # a wrapping table
     assert len(gsm) == len(report.products) * len(HEART_DIMENSIONS)
     assert set(gsm["Product"]) == {p.name for p in report.products}
 
@@ -186,7 +186,8 @@ def test_a_month_without_events_shows_no_data_rather_than_zeros(heart_fixture_en
     assert shown["Retention"][0] == "0"
     assert shown["Engagement"][0] == heart.NO_DATA
     assert shown["Task success"][0] == heart.NO_DATA
-    assert shown["Happiness"][0] == heart.TOO_FEW
+    assert shown["Happiness"][0] == "—"  # too few to score; the caption says why
+    assert any("responses: not scored" in c for c in captions(at))
     assert any("has no usage events and no survey responses" in i.value for i in at.info)
     assert any("No user had their first active month" in i.value for i in at.info)
 

@@ -270,7 +270,7 @@ def test_comparing_saved_scenarios_shows_a_table_and_overlaid_curves(writable) -
     assert compare.max_selections == 3
     compare.set_value([int(ids["Lean"]), int(ids["Growth"]), int(ids["Moonshot"])]).run()
     assert not at.exception
-    table = at.dataframe[-1].value
+    table = at.table[-1].value
     assert list(table.columns[1:]) == [
         "Baseline (no change)",
         "Current sliders",

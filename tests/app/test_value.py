@@ -109,7 +109,7 @@ def test_one_product_shows_its_baselines_and_a_ledger_that_sums_to_the_tile(
     at = open_value("ci")
     assert "Savings by task baseline" in [s.value for s in at.subheader]
     assert "Products ranked by net value" not in [s.value for s in at.subheader]
-    ledger = at.dataframe[0].value
+    ledger = at.table[0].value
     baselines = store.fetch_baseline_ledger(demo_engine, "2000-01", "2100-12", "ci")
     assert sorted(ledger["action"]) == sorted(baselines["action"])
     report = build_report(demo_engine, selected_period(at), "ci")

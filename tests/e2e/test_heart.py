@@ -71,6 +71,7 @@ def test_product_heart_shows_tiles_charts_and_the_goals_table(page, app_url):
     assert_clean(page)
     assert page.locator("[data-testid='stMetric']").count() == 6
     assert drawn >= 10
-    assert page.locator("[data-testid='stDataFrame']").count() >= 2  # goals table + per action
+    tables = "[data-testid='stDataFrame'], [data-testid='stTable']"
+    assert page.locator(tables).count() >= 2  # goals table + per action
     path = screenshot(page, "heart-ci")
     assert path.stat().st_size > 50_000

@@ -12,8 +12,8 @@ def test_home_renders_the_demo_portfolio_without_an_exception(page, app_url):
     assert page.locator("[data-testid='stException']").count() == 0
     # The products table lists demo products by name.
     page.get_by_text("Products covered").wait_for()
-    page.locator("[data-testid='stDataFrame']").wait_for()
-    assert page.locator("[data-testid='stDataFrame']").count() == 1
+    page.locator("[data-testid='stTable']").first.wait_for()
+    assert page.locator("[data-testid='stTable']").count() == 1
     assert page.locator("[data-testid='stMetric']").count() >= 4
     path = screenshot(page, "home")
     assert path.stat().st_size > 10_000

@@ -20,7 +20,8 @@ def wait_for_rendering(page, charts: int, tables: int) -> None:  # type: ignore[
     page.wait_for_function(
         "([charts, tables]) => "
         "document.querySelectorAll(\"[data-testid='stVegaLiteChart'] .marks\").length >= charts"
-        " && document.querySelectorAll(\"[data-testid='stDataFrame'] canvas\").length >= tables",
+        " && document.querySelectorAll(\"[data-testid='stDataFrame'] canvas,"
+        " [data-testid='stTable'] table\").length >= tables",
         arg=[charts, tables],
         timeout=30_000,
     )

@@ -297,6 +297,7 @@ def test_a_thin_nps_is_shown_with_its_n_but_neither_scored_nor_judged() -> None:
     thin = user(happiness=-20.0, happiness_responses=12, happiness_ci90=(-45.0, 5.0))
     [card] = [c for c in heart.dimension_cards(thin, rows) if c.dimension == "happiness"]
     assert card.headline == heart.TOO_FEW
+    assert card.tile_value == "—"  # the tile stays one short figure; the detail says why
     assert card.status == heart.TOO_FEW
     assert card.detail == "-20 (n=12), under 30 responses: not scored"
     assert card.interval_text == "90% interval: -45 to +5"

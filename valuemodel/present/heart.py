@@ -231,6 +231,13 @@ class DimensionCard:
         return f"{self.score:.0f}"
 
     @property
+    def tile_value(self) -> str:
+        """The tile's big figure: the headline, but an em dash for a happiness with too few
+        responses (the reason is long; the tile's caption gives it, see `detail`)."""
+        too_few = self.too_few_responses and self.target is not None
+        return formatting.MISSING if too_few else self.headline
+
+    @property
     def score_phrase(self) -> str:
         """'score 62', or why there is none: 'no goal', 'no data', 'too few responses'."""
         text = self.headline
