@@ -49,7 +49,7 @@ def show_tile(container: object, tile: model.Tile) -> None:
 sel = ui.selection()
 st.title("Scenarios")
 
-if sel.is_portfolio:  # type: ignore[attr-defined]
+if sel.is_portfolio:
     products = data.products()
     if products.empty:
         ui.empty_state("No products are loaded yet.")
@@ -76,7 +76,7 @@ if sel.is_portfolio:  # type: ignore[attr-defined]
     )
     st.stop()
 
-baseline: scenario.Baseline = data.scenario_baseline(sel.product_id, sel.period.last)  # type: ignore[attr-defined]
+baseline: scenario.Baseline = data.scenario_baseline(sel.product_id, sel.period.last)  # type: ignore[arg-type]
 window = f"{baseline.months[0]} to {baseline.months[-1]}"
 if not baseline.has_usage and baseline.cost == 0:
     st.info(
@@ -231,10 +231,10 @@ def saved_scenarios(baseline: scenario.Baseline) -> None:
     st.subheader("Saved scenarios")
     state.show_flash()
     rights = ui.rights()
-    can_edit = bool(rights.can_edit)  # type: ignore[attr-defined]
+    can_edit = bool(rights.can_edit)
     editing = not ui.presenting()  # presentation mode leaves the editing controls out
     if editing and not can_edit:
-        st.info(str(rights.reason), icon=":material/lock:")  # type: ignore[attr-defined]
+        st.info(str(rights.reason), icon=":material/lock:")
     save_col, manage_col = st.columns(2, gap="large")
     if editing:
         with save_col, st.form(f"scenario_save_{pid}", border=True):
@@ -246,7 +246,7 @@ def saved_scenarios(baseline: scenario.Baseline) -> None:
                 key=f"scenario_name_{pid}",
             )
             if "scenario_author" not in st.session_state:
-                st.session_state["scenario_author"] = rights.user_email or ""  # type: ignore[attr-defined]
+                st.session_state["scenario_author"] = rights.user_email or ""
             author = st.text_input(
                 "Your name or team (optional)", max_chars=scenario.AUTHOR_MAX, key="scenario_author"
             )

@@ -61,7 +61,7 @@ class Brief:
     notes: tuple[str, ...] = ()  # the period's latest notes, plain text
 
 
-def heart_scores_chart(scores: dict[str, float | None], title: str) -> alt.TopLevelMixin:
+def heart_scores_chart(scores: dict[str, float | None], title: str) -> charts.TopChart:
     """The five HEART scores (0-100) as bars; a missing score is labelled, not drawn as 0."""
     rows = [
         {

@@ -50,6 +50,16 @@ def money_axis_format(currency: str) -> str:
 # Any top-level Altair chart; `style` returns the same kind it was given, so that
 # `st.altair_chart` (typed for the concrete chart classes) accepts the result.
 AnyChart = TypeVar("AnyChart", bound=alt.TopLevelMixin)
+# A finished top-level chart, as the page and `st.altair_chart` take it.
+TopChart = (
+    alt.Chart
+    | alt.LayerChart
+    | alt.FacetChart
+    | alt.ConcatChart
+    | alt.HConcatChart
+    | alt.VConcatChart
+    | alt.RepeatChart
+)
 
 
 def style(chart: AnyChart, *, height: int | alt.Step = 280) -> AnyChart:

@@ -559,7 +559,7 @@ def co_movement_chart(
     currency: str = "USD",
     verdict: object = None,
     r_changes: object = None,
-) -> alt.TopLevelMixin:
+) -> charts.TopChart:
     """The key result (orange, left axis, target dashed) and the product metric shifted
     forward by the lag (blue, right axis) on one month axis, from `okr.aligned_series`,
     so the months that r pairs sit one above the other. The title states the takeaway.

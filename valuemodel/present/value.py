@@ -825,7 +825,7 @@ def cumulative_chart(
     currency: str,
     *,
     events: pd.DataFrame | None = None,
-) -> alt.TopLevelMixin:
+) -> charts.TopChart:
     """Cumulative risk-adjusted savings against cumulative cost, gross savings as a lighter
     dashed line, and the payback point marked; the title states the takeaway. `events`
     (`charts.event_markers` rows: notes, releases; default `charts.time_events`) are
@@ -906,7 +906,7 @@ def cumulative_chart(
     return charts.style(layered.properties(title=title), height=340)
 
 
-def monthly_chart(flows: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
+def monthly_chart(flows: pd.DataFrame, currency: str) -> charts.TopChart:
     """Monthly risk-adjusted savings and cost side by side; the title counts the months
     in which savings exceeded cost."""
     data = monthly_bars_data(flows)
@@ -947,7 +947,7 @@ def monthly_chart(flows: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
     return charts.style(chart, height=340)
 
 
-def ranking_chart(ranking: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
+def ranking_chart(ranking: pd.DataFrame, currency: str) -> charts.TopChart:
     """Net value per product, highest first, losses in the cost colour."""
     data = ranking.assign(
         amount=_money_column(ranking, "net_value", currency),
@@ -983,7 +983,7 @@ def ranking_chart(ranking: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
     return charts.style(chart, height=alt.Step(34))
 
 
-def baseline_chart(ledger: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
+def baseline_chart(ledger: pd.DataFrame, currency: str) -> charts.TopChart:
     """Savings per task baseline: gross (light) behind risk-adjusted (solid)."""
     long = pd.concat(
         [
