@@ -74,8 +74,8 @@ with buyer_side:
             tile.label,
             shown[label],
             delta=tile.delta if label == "Payback" else None,
-            delta_color=tile.delta_color,  # type: ignore[arg-type]
-            delta_arrow=tile.delta_arrow,  # type: ignore[arg-type]
+            delta_color=tile.delta_color,
+            delta_arrow=tile.delta_arrow,
             help=tile.help,
             border=True,
             width=TILE_WIDTH,

@@ -15,6 +15,7 @@ import time
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import data, ui
 from dashboard import scenario_state as state
@@ -32,10 +33,10 @@ def _pick_product() -> None:
         st.session_state["product"] = choice  # the frame's selector: it updates the URL
 
 
-def show_tile(container: object, tile: model.Tile) -> None:
+def show_tile(container: DeltaGenerator, tile: model.Tile) -> None:
     """A headline tile; no change reads 'same as baseline', without colour or arrow."""
     quiet = tile.delta is None or tile.kind == "off"
-    container.metric(  # type: ignore[attr-defined]
+    container.metric(
         tile.label,
         tile.value,
         delta=tile.delta or model.SAME,

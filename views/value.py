@@ -61,8 +61,8 @@ for row in (tiles[:3], tiles[3:]):
             tile.label,
             tile.value,
             delta=tile.delta,
-            delta_color=tile.delta_color,  # type: ignore[arg-type]
-            delta_arrow=tile.delta_arrow,  # type: ignore[arg-type]
+            delta_color=tile.delta_color,
+            delta_arrow=tile.delta_arrow,
             help=tile.help,
             border=True,
             height="stretch",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypedDict, cast
+from typing import Literal, TypedDict, cast
 
 import pandas as pd
 
@@ -264,7 +264,7 @@ class DimensionCard:
         return format_change(self.dimension, self.value - self.previous_value)
 
     @property
-    def change_colour(self) -> str:
+    def change_colour(self) -> Literal["normal", "off"]:
         """'off' (grey, no arrow colour) for an unchanged value, else 'normal'."""
         text = self.change
         return "normal" if text and text[0] in "+-" else "off"

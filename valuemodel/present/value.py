@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import urlencode
 
 import altair as alt
@@ -247,6 +248,11 @@ def monthly_title(flows: pd.DataFrame) -> str:
 # ---------------------------------------------------------------- tiles
 
 
+# st.metric's `delta_color` and `delta_arrow` (the values the tiles use).
+DeltaColor = Literal["normal", "inverse", "off"]
+DeltaArrow = Literal["auto", "up", "down", "off"]
+
+
 @dataclass(frozen=True)
 class Tile:
     """One headline figure, formatted: label, value, change and an explanation.
@@ -259,8 +265,8 @@ class Tile:
     value: str
     delta: str | None
     help: str
-    delta_color: str = "normal"
-    delta_arrow: str = "auto"
+    delta_color: DeltaColor = "normal"
+    delta_arrow: DeltaArrow = "auto"
 
 
 def _signed(text: str, change: float) -> str:
@@ -309,7 +315,7 @@ def tiles(
     def before(key: str) -> float | None:
         return None if previous is None else _finite(getattr(previous, key))
 
-    def money_tile(label: str, key: str, explain: str, color: str = "normal") -> Tile:
+    def money_tile(label: str, key: str, explain: str, color: DeltaColor = "normal") -> Tile:
         return Tile(
             label,
             _money_value(getattr(buyer, key), currency),

@@ -21,6 +21,7 @@ from valuemodel.present import charts
 from valuemodel.present import scenario_controls as controls_ui
 from valuemodel.present.formats import MISSING, money, months, number, percent
 from valuemodel.present.text import plain
+from valuemodel.present.value import DeltaColor
 
 BASELINE_SERIES = "Baseline (no change)"
 CURRENT_SERIES = "Current sliders"
@@ -38,7 +39,7 @@ class Tile:
     label: str
     value: str
     delta: str | None
-    kind: str
+    kind: DeltaColor
     help: str
 
 
