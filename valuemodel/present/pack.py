@@ -115,7 +115,9 @@ def overview_chart(report: Mapping[str, Any]) -> charts.TopChart | None:
     return _bars(rows, "net_value", "product", "Net value", charts.money_axis_format(currency))
 
 
-def value_chart(series: Sequence[Mapping[str, Any]], notes: pd.DataFrame, currency: str):
+def value_chart(
+    series: Sequence[Mapping[str, Any]], notes: pd.DataFrame, currency: str
+) -> charts.TopChart | None:
     frame = pd.DataFrame(list(series))
     if frame.empty:
         return None
