@@ -128,7 +128,10 @@ if kr_table.empty:
 else:
     kr_rows, newest = page.key_result_rows(kr_table)
     ui.table(
-        kr_rows.style.map(ladder.status_css, subset=["Status"]),
+        # The sparkline column is a grid's: a wrapping table would print it as a list.
+        kr_rows.drop(columns=["Trend"], errors="ignore").style.map(
+            ladder.status_css, subset=["Status"]
+        ),
         column_config={
             "Key result": st.column_config.TextColumn(width=190),
             "Objective": st.column_config.TextColumn(width=140),
@@ -147,9 +150,6 @@ else:
                 "measurement: progress at or above it is on track.",
             ),
             "Status": st.column_config.TextColumn(width=80),
-            "Trend": st.column_config.LineChartColumn(
-                "Trend", help="Every measurement, oldest to latest.", width=85
-            ),
         },
     )
     st.caption(page.KR_CAPTION)

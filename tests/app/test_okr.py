@@ -64,7 +64,8 @@ def chart_titles(at: AppTest) -> list[str]:
     for chart in at.get("vega_lite_chart"):
         title = json.loads(chart.proto.spec).get("title")
         if isinstance(title, dict):
-            titles.append(str(title.get("text")))
+            text = title.get("text")  # a long title is wrapped into lines
+            titles.append(" ".join(text) if isinstance(text, list) else str(text))
     return titles
 
 

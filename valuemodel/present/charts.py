@@ -6,7 +6,9 @@ The palette is Okabe-Ito, safe for the common colour-vision deficiencies.
 
 from __future__ import annotations
 
+import textwrap
 from contextvars import ContextVar
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -46,11 +48,36 @@ def money_axis_format(currency: str) -> str:
     return "$~s" if currency == "USD" else "~s"
 
 
+TITLE_CHARS, SUBTITLE_CHARS = 42, 64  # a line of either fits a half-width chart at 1024
+
+
+def _lines(text: object, width: int) -> object:
+    """A long title as lines of at most `width` characters (Vega never wraps a title;
+    it runs past the chart's box and is cut)."""
+    if isinstance(text, str) and len(text) > width:
+        return textwrap.wrap(text, width, break_long_words=False)
+    return text
+
+
+def _wrap_title(chart: Any, width: int, sub_width: int) -> Any:
+    title = getattr(chart, "title", alt.Undefined)
+    if isinstance(title, str):
+        return chart.properties(title=alt.Title(_lines(title, width)))  # type: ignore[arg-type]
+    if isinstance(title, alt.Title):
+        spec = title.to_dict()
+        spec["text"] = _lines(spec.get("text"), width)
+        if "subtitle" in spec:
+            spec["subtitle"] = _lines(spec["subtitle"], sub_width)
+        return chart.properties(title=alt.Title(**spec))
+    return chart
+
+
 def style(chart: alt.TopLevelMixin, *, height: int | alt.Step = 280) -> alt.TopLevelMixin:
     """Apply the house style: fonts, quiet grid, readable titles; text and height grow
     with `type_scale` (presentation mode), so charts scale with the page's text."""
     k = type_scale.get()
     text, title = round(12 * k), round(15 * k)
+    chart = _wrap_title(chart, round(TITLE_CHARS / k), round(SUBTITLE_CHARS / k))
     label_colour = "#1F2937" if k > 1 else "#4B5563"
     return (
         chart.properties(
@@ -69,7 +96,8 @@ def style(chart: alt.TopLevelMixin, *, height: int | alt.Step = 280) -> alt.TopL
         .configure_title(
             fontSize=title, anchor="start", subtitleFontSize=text, subtitleColor="#5B6472"
         )
-        .configure_legend(labelFontSize=text, titleFontSize=text, orient="top")
+        # Two entries a row: a legend never runs wider than a half-width chart at 1024.
+        .configure_legend(labelFontSize=text, titleFontSize=text, orient="top", columns=2)
         .configure_text(fontSize=text)
         .configure_range(category=CATEGORY_RANGE)
     )
