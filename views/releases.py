@@ -27,11 +27,7 @@ st.markdown(
 )
 segment_filter.caption(selection.segment)
 
-catalogue = data.products()
-if catalogue.empty:
-    ui.empty_state("No products are loaded yet.")
-    st.stop()
-names = dict(zip(catalogue["product_id"], catalogue["name"], strict=True))
+ui.require_products()
 report = data.report(period.first, period.last, selection.product_id, selection.segment)
 released = [(p.product_id, p.name, p.releases) for p in report.products if p.releases]
 st.caption(
