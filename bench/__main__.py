@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench import render
 from bench.machine import describe
@@ -47,7 +48,7 @@ def _log(message: str) -> None:
     print(f"[{dt.datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
 
 
-def _attempt(label: str, fn: Callable[[], dict[str, object]]) -> dict[str, object]:
+def _attempt(label: str, fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """Run one measurement; a failure is recorded as {'error': ...}, never fatal."""
     _log(label + "...")
     started = time.perf_counter()
@@ -65,7 +66,7 @@ def _load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def compare_figures(report: dict[str, object], naive: dict[str, object]) -> dict[str, object]:
+def compare_figures(report: dict[str, Any], naive: dict[str, Any]) -> dict[str, object]:
     """Does the naive computation give the report's portfolio money figures (to the cent)?"""
     keys = ("hours_saved", "gross_savings", "risk_adjusted_savings", "cost", "net_value")
     diffs = {}
@@ -141,7 +142,7 @@ def run_size(size: Size, args: argparse.Namespace, *, replica: bool) -> dict[str
                 f"every event into pandas: about {events * 700 / 1e9:,.0f} GB)"
             }
         elif "period" in rep:
-            first, last = rep["period"]  # type: ignore[misc]
+            first, last = rep["period"]
             out["naive"] = naive = _attempt(
                 f"{events:,}: naive (every event read with pandas.read_sql)",
                 lambda: run_worker("naive", url, first, last),
@@ -149,7 +150,7 @@ def run_size(size: Size, args: argparse.Namespace, *, replica: bool) -> dict[str
             if "figures" in naive:
                 out["naive"]["check"] = compare_figures(  # type: ignore[index]
                     rep["portfolio_figures"],
-                    naive["figures"],  # type: ignore[arg-type]
+                    naive["figures"],
                 )
         if not args.no_browser:
             from bench import browser
@@ -280,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_first_start or args.no_browser:
         first_start_events = None
 
-    results: dict[str, object] = {
+    results: dict[str, Any] = {
         "command": "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:]),
         "machine": describe(),
         "sizes": {},
@@ -288,9 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     for i, size in enumerate(sizes_of(args)):
         replica = i == 0 and not args.no_replica
-        results["sizes"][size.key] = run_size(size, args, replica=replica)  # type: ignore[index]
-        versions = [s.get("postgresql") for s in results["sizes"].values()]  # type: ignore[union-attr]
-        results["machine"]["postgresql"] = next((v for v in versions if v), None)  # type: ignore[index]
+        results["sizes"][size.key] = run_size(size, args, replica=replica)
+        versions = [s.get("postgresql") for s in results["sizes"].values()]
+        results["machine"]["postgresql"] = next((v for v in versions if v), None)
     if first_start_events:
         results["first_start"] = _attempt(
             f"first start with {first_start_events:,} demo events",

@@ -16,6 +16,7 @@ import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bench.machine import peak_memory_mb, resident_mb
 from bench.server import StreamlitServer, default_page
@@ -176,7 +177,7 @@ def browse(
         return {"status": f"{CHROMIUM} is missing: browser measurements skipped"}
     env = {**os.environ, "DATABASE_URL": database_url}
     server = StreamlitServer(env, log_dir / "streamlit.log")
-    result: dict[str, object] = {"status": "ok", "visits": {}}
+    result: dict[str, Any] = {"status": "ok", "visits": {}}
     try:
         server.wait_healthy()
         result["idle_mb"] = resident_mb(server.pid)
@@ -197,7 +198,7 @@ def browse(
                         ).total
                     except Exception as exc:  # noqa: BLE001 - recorded, not fatal
                         visits[f"{slug} ({label})"] = float("nan")
-                        result.setdefault("errors", []).append(f"{slug} ({label}): {exc}")  # type: ignore[union-attr]
+                        result.setdefault("errors", []).append(f"{slug} ({label}): {exc}")
             result["visits"] = visits
             result["peak_after_visits_mb"] = peak_memory_mb(server.pid)
             try:
@@ -206,7 +207,7 @@ def browse(
                 result["slider"] = {"status": f"failed: {type(exc).__name__}: {exc}"}
             result["peak_mb"] = peak_memory_mb(server.pid)
             result["rss_end_mb"] = resident_mb(server.pid)
-            context.close()  # type: ignore[attr-defined]
+            context.close()
             browser.close()  # type: ignore[attr-defined]
     except Exception as exc:  # noqa: BLE001 - recorded, not fatal
         result["status"] = f"failed: {type(exc).__name__}: {exc}"

@@ -18,13 +18,14 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from bench.server import ROOT, app_pages
 
 APP = str(ROOT / "app.py")
 # The portfolio's data calls of every page, as recorded by the last measure_pages (the
 # replica read path replays them against a primary and a standby).
-RECORDED_CALLS: list[tuple[str, tuple, tuple]] = []  # type: ignore[type-arg]
+RECORDED_CALLS: list[tuple[str, tuple, tuple]] = []
 
 
 def _quiet_streamlit() -> None:
@@ -106,7 +107,7 @@ class PageRun:
     status: str = "ok"
     cold_s: float | None = None
     warm_s: float | None = None
-    calls: list[tuple[str, tuple, tuple]] = field(default_factory=list)  # type: ignore[type-arg]
+    calls: list[tuple[str, tuple, tuple]] = field(default_factory=list)
 
 
 def _cached_functions() -> dict[str, object]:
@@ -168,7 +169,7 @@ def run_page(page: str, timeout: float, product: str | None = None) -> PageRun:
     from dashboard import data
 
     originals = _cached_functions()
-    calls: list[tuple[str, tuple, tuple]] = []  # type: ignore[type-arg]
+    calls: list[tuple[str, tuple, tuple]] = []
 
     def recorder(name: str, fn: Callable[..., object]) -> Callable[..., object]:
         def wrapper(*args: object, **kwargs: object) -> object:
@@ -205,20 +206,20 @@ def run_page(page: str, timeout: float, product: str | None = None) -> PageRun:
     return result
 
 
-def replay(calls: list[tuple[str, tuple, tuple]]) -> None:  # type: ignore[type-arg]
+def replay(calls: list[tuple[str, tuple, tuple]]) -> None:
     functions = _cached_functions()
     for name, args, kwargs in calls:
         functions[name](*args, **dict(kwargs))  # type: ignore[operator]
 
 
-def _slowest(calls: list[tuple[str, tuple, tuple]], keep: int = 6) -> dict[str, object]:  # type: ignore[type-arg]
+def _slowest(calls: list[tuple[str, tuple, tuple]], keep: int = 6) -> dict[str, object]:
     """Each call timed alone on a fresh engine with empty caches: where the time goes."""
     times: list[tuple[float, str, float | None]] = []
     for call in calls:
         fresh()
         label = f"{call[0]}{call[1]!r}"
         try:
-            seconds = timed(lambda c=call: replay([c]))[0]
+            seconds = timed(partial(replay, [call]))[0]
         except Exception as exc:  # noqa: BLE001 - a failing call is listed as such
             times.append((float("inf"), f"{label} failed: {type(exc).__name__}", None))
             continue
@@ -229,11 +230,11 @@ def _slowest(calls: list[tuple[str, tuple, tuple]], keep: int = 6) -> dict[str, 
 
 def measure_data_loads(
     calls_by_page: dict[str, list[tuple[str, tuple, tuple]]],
-    repeats: int,  # type: ignore[type-arg]
+    repeats: int,
 ) -> dict[str, dict[str, object]]:
     """Each page's recorded data calls replayed: cold, warm and cached."""
     out: dict[str, dict[str, object]] = {}
-    union: list[tuple[str, tuple, tuple]] = []  # type: ignore[type-arg]
+    union: list[tuple[str, tuple, tuple]] = []
     for label, calls in calls_by_page.items():
         if label not in app_pages():  # a product's run: not part of the portfolio load
             continue
@@ -250,9 +251,9 @@ def measure_data_loads(
             out[label] = {
                 "calls": len(calls),
                 "functions": sorted({name for name, _, _ in calls}),
-                "cold_s": median_time(lambda c=calls: replay(c), repeats, fresh),
-                "warm_s": median_time(lambda c=calls: replay(c), repeats, clear_cache),
-                "cached_s": median_time(lambda c=calls: replay(c), repeats, lambda: None),
+                "cold_s": median_time(partial(replay, calls), repeats, fresh),
+                "warm_s": median_time(partial(replay, calls), repeats, clear_cache),
+                "cached_s": median_time(partial(replay, calls), repeats, lambda: None),
             }
         except Exception as exc:  # noqa: BLE001
             out[label] = {"calls": len(calls), "error": f"{type(exc).__name__}: {exc}"}

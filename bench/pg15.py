@@ -49,7 +49,9 @@ class Cluster:
         self.log = root / f"{name}.log"
         self.started = False
 
-    def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def _run(
+        self, *args: str | int | os.PathLike[str], check: bool = True
+    ) -> subprocess.CompletedProcess[str]:
         command = [str(a) for a in args]
         if os.geteuid() == 0:
             command = ["runuser", "-u", "postgres", "--", *command]

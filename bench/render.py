@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import shutil
 from pathlib import Path
+from typing import Any
 
 from bench import importphases
 
@@ -15,7 +16,8 @@ def remove_tree(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def _get(data: object, *path: str) -> object:
+def _get(data: object, *path: str) -> Any:
+    """The value at `path` in decoded JSON (Any: its shape is the results file's), or None."""
     for key in path:
         if not isinstance(data, dict) or key not in data:
             return None
@@ -72,7 +74,7 @@ def _cell(step: object, text: str) -> str:
 # ---------------------------------------------------------------- rows
 
 
-def _rows(size: dict[str, object]) -> list[tuple[str, str]]:
+def _rows(size: dict[str, Any]) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     gen, val, cp, imp = (size.get(k) for k in ("generate", "validate", "copy", "import"))
     events = _get(gen, "events")
@@ -82,7 +84,7 @@ def _rows(size: dict[str, object]) -> list[tuple[str, str]]:
         rows.append(
             (
                 "People using a product / active user-months / events per user-month",
-                f"{users:,.0f} / {user_months:,.0f} / {float(events) / user_months:.1f}",  # type: ignore[arg-type]
+                f"{users:,.0f} / {user_months:,.0f} / {float(events) / user_months:.1f}",
             )
         )
     rows.append(
@@ -266,8 +268,8 @@ def _rows(size: dict[str, object]) -> list[tuple[str, str]]:
                 )
             )
         else:
-            status = _get(slider, "status") or _get(br, "status") or _error(br)
-            rows.append(("Scenario slider rerun", str(status)))
+            slider_status = _get(slider, "status") or _get(br, "status") or _error(br)
+            rows.append(("Scenario slider rerun", str(slider_status)))
         rows.append(
             (
                 "App process peak memory (VmHWM) after every page, portfolio + ci",
@@ -282,14 +284,14 @@ def _rows(size: dict[str, object]) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------- targets
 
 
-def import_copy_ratio(size: dict[str, object]) -> float | None:
+def import_copy_ratio(size: dict[str, Any]) -> float | None:
     imp, cp = size.get("import"), size.get("copy")
     import_rate = _div(_get(imp, "events"), _get(imp, "seconds"))
     copy_rate = _div(_get(cp, "rows"), _get(cp, "seconds"))
     return _div(import_rate, copy_rate)
 
 
-def naive_ratio(size: dict[str, object]) -> float | None:
+def naive_ratio(size: dict[str, Any]) -> float | None:
     return _div(_get(size, "naive", "seconds"), _get(size, "report", "portfolio", "cold_s"))
 
 
@@ -297,14 +299,14 @@ def _verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else ("PASS" if ok else "MISS")
 
 
-def size_keys(results: dict[str, object]) -> list[str]:
+def size_keys(results: dict[str, Any]) -> list[str]:
     """The sizes' keys, smallest workload first."""
     sizes = results.get("sizes") or {}
 
     def events(key: str) -> float:
         return _num(_get(sizes, key, "events_requested")) or 0.0
 
-    return sorted(sizes, key=events)  # type: ignore[arg-type]
+    return sorted(sizes, key=events)
 
 
 def size_label(size: object, key: str) -> str:
@@ -316,7 +318,7 @@ def _slowest_calls(size: object) -> dict[str, float]:
     calls = _get(size, "pages", "data_loads", "slowest calls (cold)", "calls") or []
     return {
         str(c["call"]): float(c["cold_s"])
-        for c in calls  # type: ignore[union-attr]
+        for c in calls
         if isinstance(c, dict) and _num(c.get("cold_s")) is not None
     }
 
@@ -345,13 +347,13 @@ def _slider_cause(slider: object) -> str:
     )
 
 
-def targets(results: dict[str, object]) -> list[dict[str, str]]:
+def targets(results: dict[str, Any]) -> list[dict[str, str]]:
     """The issue's four ratios (import/COPY, data load and report growth with people,
     slider/rerun), then the replica read path, the naive speed-up and app memory; a MISS
     carries its measured cause."""
     sizes = results.get("sizes") or {}
     keys = size_keys(results)
-    small, large = (sizes[keys[0]], sizes[keys[-1]]) if keys else ({}, {})  # type: ignore[index]
+    small, large = (sizes[keys[0]], sizes[keys[-1]]) if keys else ({}, {})
     n_small = size_label(small, keys[0]) if keys else "—"
     n_large = size_label(large, keys[-1]) if keys else "—"
     two = len(keys) > 1
@@ -411,7 +413,7 @@ def targets(results: dict[str, object]) -> list[dict[str, str]]:
         _slider_cause(slider),
     )
 
-    rep = next((sizes[k].get("replica") for k in keys if _get(sizes[k], "replica")), None)  # type: ignore[union-attr]
+    rep = next((sizes[k].get("replica") for k in keys if _get(sizes[k], "replica")), None)
     rr = _div(_get(rep, "standby", "data_load_cold_s"), _get(rep, "primary", "data_load_cold_s"))
     add(
         "Viewers on a streaming standby: every page's data load within 1.5x of the primary's",
@@ -424,8 +426,8 @@ def targets(results: dict[str, object]) -> list[dict[str, str]]:
         f"report: standby {secs(_get(rep, 'standby', 'report_cold_s'))}, primary "
         f"{secs(_get(rep, 'primary', 'report_cold_s'))}",
     )
-    naive_key = next((k for k in reversed(keys) if naive_ratio(sizes[k])), None)  # type: ignore[arg-type]
-    nr = naive_ratio(sizes[naive_key]) if naive_key else None  # type: ignore[arg-type]
+    naive_key = next((k for k in reversed(keys) if naive_ratio(sizes[k])), None)
+    nr = naive_ratio(sizes[naive_key]) if naive_key else None
     add(
         "At least 50x faster than the naive approach"
         + (f" ({size_label(sizes[naive_key], naive_key)})" if naive_key else ""),
@@ -440,7 +442,7 @@ def targets(results: dict[str, object]) -> list[dict[str, str]]:
 # ---------------------------------------------------------------- document
 
 
-def markdown(results: dict[str, object]) -> str:
+def markdown(results: dict[str, Any]) -> str:
     m = results.get("machine") or {}
     sizes = results.get("sizes") or {}
     keys = size_keys(results)
@@ -454,23 +456,21 @@ def markdown(results: dict[str, object]) -> str:
         f"load average at start {_get(m, 'load_average_at_start')}.",
         "",
     ]
-    per_size = {k: dict(_rows(sizes[k])) for k in keys}  # type: ignore[index]
+    per_size = {k: dict(_rows(sizes[k])) for k in keys}
     labels: list[str] = []
     for k in keys:
         for label in per_size[k]:
             if label not in labels:
                 labels.append(label)
-    lines.append(
-        "| measurement | " + " | ".join(size_label(sizes[k], k) for k in keys) + " |"  # type: ignore[index]
-    )
+    lines.append("| measurement | " + " | ".join(size_label(sizes[k], k) for k in keys) + " |")
     lines.append("|---|" + "---|" * len(keys))
     for label in labels:
         cells = [per_size[k].get(label, "—").replace("|", "/") for k in keys]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines += ["", "| target | measured | result |", "|---|---|---|"]
-    for t in results.get("targets") or []:  # type: ignore[union-attr]
+    for t in results.get("targets") or []:
         lines.append(f"| {t['target']} | {t['measured']} | **{t['result']}** |")
-    causes = [t for t in results.get("targets") or [] if t.get("cause")]  # type: ignore[union-attr]
+    causes = [t for t in results.get("targets") or [] if t.get("cause")]
     if causes:
         lines += ["", "Measured causes of each MISS:"]
         lines += [f"- {t['target']}: {t['cause']}." for t in causes]

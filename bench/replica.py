@@ -19,7 +19,7 @@ from bench.server import run_worker
 
 def measure(
     parts_json: str,
-    calls: list[tuple[str, tuple, tuple]],  # type: ignore[type-arg]
+    calls: list[tuple[str, tuple, tuple]],
     repeats: int,
 ) -> dict[str, object]:
     from bench import inprocess

@@ -96,7 +96,7 @@ def run_worker(*args: str, timeout: float = 3600) -> dict[str, object]:
         if process.returncode < 0:
             tail.append(f"killed by signal {-process.returncode}")
         raise RuntimeError(" | ".join(tail) or f"exit status {process.returncode}")
-    return json.loads(process.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return json.loads(process.stdout.strip().splitlines()[-1])
 
 
 def free_port() -> int:

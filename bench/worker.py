@@ -17,6 +17,7 @@ import json
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench import importphases
@@ -311,7 +312,7 @@ def cmd_naive(url: str, first: str, last: str) -> None:
     )
 
 
-COMMANDS = {
+COMMANDS: dict[str, Callable[..., None]] = {
     "gen": cmd_gen,
     "split": cmd_split,
     "validate": cmd_validate,

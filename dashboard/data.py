@@ -18,12 +18,12 @@ from valuemodel.data.report import build_report
 TTL_SECONDS = 300
 
 
-def engine():  # type: ignore[no-untyped-def]
+def engine():
     """The one engine: writes, and the reads that must see this session's own writes."""
     return db.get_engine()
 
 
-def read_engine():  # type: ignore[no-untyped-def]
+def read_engine():
     """Where the pages read: DATABASE_READ_URL (a replica) when set, else the one engine."""
     return db.get_read_engine()
 
@@ -82,7 +82,7 @@ def releases(month_from: str, month_to: str, product_id: str | None) -> pd.DataF
     return store.fetch_releases(read_engine(), month_from, month_to, product_id)
 
 
-def period_default(today) -> Period:  # type: ignore[no-untyped-def]
+def period_default(today) -> Period:
     return default_period(data_months(), today)
 
 
@@ -212,7 +212,7 @@ def readme_section(heading: str) -> str | None:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def scenario_baseline(product_id: str, month_to: str):  # type: ignore[no-untyped-def]
+def scenario_baseline(product_id: str, month_to: str):
     """The product's scenario baseline (three complete months ending `month_to`),
     valued with the stored assumptions."""
     return store.fetch_scenario_baseline(read_engine(), product_id, month_to, assumptions())
@@ -224,19 +224,19 @@ def saved_scenarios(product_id: str) -> pd.DataFrame:
     return store.fetch_scenarios(engine(), product_id)
 
 
-def save_scenario(**values) -> int:  # type: ignore[no-untyped-def]
+def save_scenario(**values) -> int:
     """Write through `store.save_scenario`, then forget the cached list."""
     scenario_id = store.save_scenario(engine(), **values)
     saved_scenarios.clear()
     return scenario_id
 
 
-def rename_scenario(**values) -> None:  # type: ignore[no-untyped-def]
+def rename_scenario(**values) -> None:
     store.rename_scenario(engine(), **values)
     saved_scenarios.clear()
 
 
-def delete_scenario(**values) -> bool:  # type: ignore[no-untyped-def]
+def delete_scenario(**values) -> bool:
     done = store.delete_scenario(engine(), **values)
     saved_scenarios.clear()
     return done

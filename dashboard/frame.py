@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
@@ -57,7 +58,7 @@ def _initial_from_url(
     Computed once per session; afterwards the widgets keep their own state.
     """
     if "frame_initial" in st.session_state:
-        return st.session_state["frame_initial"]  # type: ignore[no-any-return]
+        return st.session_state["frame_initial"]
     notices = []
     product = _url_value("product")
     if product is not None and product not in options:
@@ -178,13 +179,14 @@ def sidebar(presenting: bool = False) -> Selection:
         product_box, preset_box, period_box = top[0], top[1], top[2]
     else:
         product_box = preset_box = period_box = st.sidebar
+    initial: dict[str, Any] = {"index": options.index(initial_product)} if first_run else {}
     product = product_box.selectbox(
         "Product",
         options,
         format_func=lambda pid: "Whole portfolio" if pid == PORTFOLIO else names[pid],
         key="product",
         help="One internal product, or every product summed.",
-        **({"index": options.index(initial_product)} if first_run else {}),
+        **initial,
     )
     preset_box.selectbox(
         "Preset",

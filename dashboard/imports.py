@@ -69,7 +69,7 @@ def import_uploads(
             name = Path(upload.name).name  # a browser sends a bare name; never a path
             upload.seek(0)
             with (folder / name).open("wb") as out:
-                shutil.copyfileobj(upload, out, 8 * 2**20)  # type: ignore[misc]
+                shutil.copyfileobj(upload, out, 8 * 2**20)
         return import_folder(
             engine,
             folder,

@@ -37,8 +37,8 @@ def panel(key: str) -> None:
     from dashboard import data
 
     sel = ui.selection()
-    period = sel.period  # type: ignore[attr-defined]
-    product_id = sel.product_id  # type: ignore[attr-defined]
+    period = sel.period
+    product_id = sel.product_id
     products = data.products()
     names = dict(zip(products["product_id"], products["name"], strict=True))
     count = len(review_data.product_notes(period.first, period.last, product_id))
@@ -53,7 +53,7 @@ def panel(key: str) -> None:
                 st.dataframe(notes_table(found, names), hide_index=True, width="stretch")
 
 
-def editor(key: str, product_id: str | None, period, names: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+def editor(key: str, product_id: str | None, period, names: dict[str, str]) -> None:
     """The add-a-note form for editors (a sentence for everyone else)."""
     rights = ui.rights()
     if ui.presenting():

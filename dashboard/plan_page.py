@@ -74,7 +74,7 @@ def write_url(picks: dict[str, str]) -> None:
             st.query_params[URL_PREFIX + pid] = choice
 
 
-def cost_chart(result: core_plan.PlanResult) -> alt.TopLevelMixin:
+def cost_chart(result: core_plan.PlanResult) -> alt.Chart:
     frame = result.monthly
     long = pd.concat(
         [
@@ -120,7 +120,7 @@ def cost_chart(result: core_plan.PlanResult) -> alt.TopLevelMixin:
     )
 
 
-def value_chart(result: core_plan.PlanResult) -> alt.TopLevelMixin:
+def value_chart(result: core_plan.PlanResult) -> alt.LayerChart | alt.FacetChart:
     bands = result.bands.assign(month=pd.to_datetime(result.bands["month"] + "-01"))
     today = result.monthly.assign(month=pd.to_datetime(result.monthly["month"] + "-01"))
     fmt = charts.money_axis_format(result.currency)
@@ -156,7 +156,7 @@ def value_chart(result: core_plan.PlanResult) -> alt.TopLevelMixin:
     )
 
 
-def contribution_chart(result: core_plan.PlanResult) -> alt.TopLevelMixin:
+def contribution_chart(result: core_plan.PlanResult) -> alt.LayerChart | alt.FacetChart:
     rows = result.products.assign(
         label=result.products["name"].astype(str),
         npv_change=result.products["npv_change"].round(0),
@@ -215,7 +215,7 @@ def show_flash() -> None:
         st.success(message, icon=":material/check_circle:")
 
 
-def render(sel) -> None:  # type: ignore[no-untyped-def]
+def render(sel) -> None:
     """The whole plan section, for the portfolio selection `sel`."""
     month_to = sel.period.last
     baselines = review_data.plan_baselines(month_to)
@@ -349,7 +349,7 @@ def render(sel) -> None:  # type: ignore[no-untyped-def]
     save_and_compare(baselines, saved, picks_state, currency)
 
 
-def budget_move(baselines, resolved, result, currency: str) -> None:  # type: ignore[no-untyped-def]
+def budget_move(baselines, resolved, result, currency: str) -> None:
     names = {pid: str(b.product_name) for pid, b in baselines.items()}
     givers = [
         pid for pid in sorted(names, key=str.lower) if core_plan.team_budget(resolved[pid]) > 0
@@ -359,14 +359,14 @@ def budget_move(baselines, resolved, result, currency: str) -> None:  # type: ig
             st.info("No product of this plan has a team budget to move.")
             return
         c1, c2, c3 = st.columns(3)
-        giver = c1.selectbox("From", givers, format_func=names.get, key="plan_move_from")
+        giver = c1.selectbox("From", givers, format_func=lambda p: names[p], key="plan_move_from")
         receivers = [
             p for p in sorted(names, key=str.lower) if p != giver and not resolved[p].drivers.cut
         ]
         if not receivers:
             st.info("Every other product is cut in this plan.")
             return
-        receiver = c2.selectbox("To", receivers, format_func=names.get, key="plan_move_to")
+        receiver = c2.selectbox("To", receivers, format_func=lambda p: names[p], key="plan_move_to")
         available = core_plan.team_budget(resolved[giver])
         amount = c3.number_input(
             f"Per month ({currency})",
@@ -423,7 +423,7 @@ def budget_move(baselines, resolved, result, currency: str) -> None:  # type: ig
         )
 
 
-def save_and_compare(baselines, saved, picks: dict[str, str], currency: str) -> None:  # type: ignore[no-untyped-def]
+def save_and_compare(baselines, saved, picks: dict[str, str], currency: str) -> None:
     rights = ui.rights()
     stored = review_data.saved_plans()
     with st.expander("Saved plans", icon=":material/bookmarks:", expanded=not stored.empty):
@@ -472,7 +472,7 @@ def save_and_compare(baselines, saved, picks: dict[str, str], currency: str) -> 
             compare(baselines, saved, stored, chosen, currency)
 
 
-def compare(baselines, saved, stored: pd.DataFrame, chosen: list[str], currency: str) -> None:  # type: ignore[no-untyped-def]
+def compare(baselines, saved, stored: pd.DataFrame, chosen: list[str], currency: str) -> None:
     columns = st.columns(len(chosen))
     for column, name in zip(columns, chosen, strict=True):
         row = stored[stored["name"] == name].iloc[0]

@@ -14,7 +14,7 @@ TTL_SECONDS = data.TTL_SECONDS
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def plan_baselines(month_to: str):  # type: ignore[no-untyped-def]
+def plan_baselines(month_to: str):
     """Every product's scenario baseline for the three months ending `month_to`."""
     return plans.fetch_baselines(data.engine(), month_to, data.assumptions())
 
@@ -29,7 +29,7 @@ def saved_plans() -> pd.DataFrame:
     return plans.fetch_plans(data.engine())
 
 
-def save_plan(**values) -> int:  # type: ignore[no-untyped-def]
+def save_plan(**values) -> int:
     plan_id = plans.save_plan(data.engine(), **values)
     saved_plans.clear()
     return plan_id

@@ -46,7 +46,7 @@ def stored_values(baseline: scenario.Baseline) -> dict[str, float | bool]:
                 )
         values["cut"] = cut
         state[pid] = values
-    return state[pid]  # type: ignore[no-any-return]
+    return state[pid]
 
 
 def show_url_notice() -> None:
@@ -125,7 +125,7 @@ def set_sliders(baseline: scenario.Baseline, drivers: scenario.Drivers) -> None:
     st.session_state.setdefault(STATE, {})[baseline.product_id] = stored
 
 
-def saved_drivers(baseline: scenario.Baseline, stored: dict) -> scenario.Drivers:  # type: ignore[type-arg]
+def saved_drivers(baseline: scenario.Baseline, stored: dict) -> scenario.Drivers:
     return scenario.drivers_from_mapping(
         scenario.baseline_drivers(baseline), stored, strict=False, baseline=baseline
     )
@@ -158,7 +158,7 @@ def load_scenario(baseline: scenario.Baseline, scenario_id: int) -> None:
 
 
 def rename_scenario(baseline: scenario.Baseline, scenario_id: int) -> None:
-    if not ui.rights().can_edit:  # type: ignore[attr-defined]
+    if not ui.rights().can_edit:
         return
     new_name = st.session_state.get(f"scenario_new_name_{baseline.product_id}", "")
     try:
@@ -172,7 +172,7 @@ def rename_scenario(baseline: scenario.Baseline, scenario_id: int) -> None:
 
 
 def delete_scenario(baseline: scenario.Baseline, scenario_id: int, name: str) -> None:
-    if not ui.rights().can_edit:  # type: ignore[attr-defined]
+    if not ui.rights().can_edit:
         return
     data.delete_scenario(product_id=baseline.product_id, scenario_id=scenario_id)
     st.session_state[FLASH] = ("success", f"Deleted “{plain(name)}”.")

@@ -7,6 +7,8 @@ A link that names an unknown attribute or value falls back to everyone, with a n
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from dashboard import data
@@ -30,7 +32,7 @@ def _url(name: str) -> str | None:
 def _initial(values: dict[str, list[str]]) -> tuple[str, str | None]:
     """The segment a session starts with: the link's, or everyone with a notice."""
     if "segment_initial" in st.session_state:
-        return st.session_state["segment_initial"]  # type: ignore[no-any-return]
+        return st.session_state["segment_initial"]
     attribute, value = _url(URL_ATTRIBUTE), _url(URL_VALUE)
     initial: tuple[str, str | None] = (EVERYONE, None)
     if attribute is not None or value is not None:
@@ -70,6 +72,11 @@ def sidebar() -> Segment | None:
         return None
     initial_attribute, initial_value = _initial(values)
     options = [EVERYONE, *SEGMENT_ATTRIBUTES]
+    first: dict[str, Any] = (
+        {"index": options.index(initial_attribute)}
+        if "segment_attribute" not in st.session_state
+        else {}
+    )
     with st.sidebar:
         attribute = st.selectbox(
             "Segment",
@@ -80,11 +87,7 @@ def sidebar() -> Segment | None:
             key="segment_attribute",
             help="Show the user figures (HEART, lifecycle, cohorts, funnel) of one group of "
             "the people directory. Money stays the whole product's.",
-            **(
-                {"index": options.index(initial_attribute)}
-                if "segment_attribute" not in st.session_state
-                else {}
-            ),
+            **first,
         )
         segment = None
         if attribute != EVERYONE:

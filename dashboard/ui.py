@@ -30,6 +30,17 @@ def empty_state(what: str) -> None:
     )
 
 
+def require_products() -> pd.DataFrame:
+    """The product catalogue; without any product, an empty state and the page stops."""
+    from dashboard import data
+
+    catalogue = data.products()
+    if catalogue.empty:
+        empty_state("No products are loaded yet.")
+        st.stop()
+    return catalogue
+
+
 def show_failure(exc: BaseException) -> None:
     """A calm message for a failure; details go to the log, never to the screen."""
     if isinstance(exc, db.DatabaseUnavailable):

@@ -166,7 +166,7 @@ def _problems_at(page, width: int, height: int, shot: str) -> list[str]:
 
 # Pages being built elsewhere whose data grids do not fit 1024 yet: their grid cuts are
 # reported as warnings (every other check still holds on them) until the page fits.
-GRIDS_STILL_WIDE = {"releases"}
+GRIDS_STILL_WIDE: set[str] = set()
 CASES = [
     pytest.param(page, view, id=f"{page.path or 'start'}-{view[0]}")
     for page in PAGES

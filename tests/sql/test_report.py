@@ -164,6 +164,7 @@ EXPECTED_JAN_TO_APR = {
         {
             "product_id": "ci",
             "name": "CI Platform",
+            "releases": [],  # the fixture has no releases.csv
             "buyer": CI_BUYER,
             "user": CI_USER_APRIL,
             # no eligibility rules: eligible is products.eligible_users; u1..u4 reached and
@@ -197,6 +198,7 @@ EXPECTED_JAN_TO_APR = {
         {
             "product_id": "dm",
             "name": "Data Mart",
+            "releases": [],  # the fixture has no releases.csv
             "buyer": DM_BUYER,
             "user": DM_USER_APRIL,
             # d1 (Mar, Apr) and d2 (Apr) ran queries; neither was active in February
@@ -213,6 +215,7 @@ EXPECTED_JAN_TO_APR = {
         {
             "product_id": "hr",
             "name": "HR Self-Service",
+            "releases": [],  # the fixture has no releases.csv
             "buyer": HR_BUYER,
             "user": HR_USER_APRIL,
             # h1..h4 used it by April; hr has no task baselines, so nobody "tried" a task
@@ -464,7 +467,9 @@ def test_report_keys_are_exactly_those_of_the_contract(portfolio_engine: Engine)
     assert set(report["portfolio"]["buyer"]) == buyer_keys  # type: ignore[index]
     assert report["products"]
     for entry in report["products"]:  # type: ignore[attr-defined]
-        assert set(entry) == {"product_id", "name", "buyer", "user", "okr_links", "funnel"}
+        assert set(entry) == {
+            "product_id", "name", "buyer", "user", "okr_links", "funnel", "releases"
+        }  # fmt: skip
         assert set(entry["funnel"]) == {
             "month", "eligible", "reached", "tried", "active", "habitual",
         }  # fmt: skip

@@ -18,7 +18,7 @@ from valuemodel.present.formats import money, months, percent
 MAX_DRAWS = 50_000
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     """Add the `plan` subcommand."""
     cmd = sub.add_parser(
         "plan",
@@ -122,7 +122,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_text(out: dict) -> str:  # type: ignore[type-arg]
+def render_text(out: dict) -> str:
     """The plan as a few readable lines and a table of products."""
     cur = out["currency"]
     bands = out["bands"]["npv"]

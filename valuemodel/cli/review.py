@@ -129,7 +129,7 @@ def when(frozen: reviews.FrozenReview) -> str:
 # ---------------------------------------------------------------- the command line
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     """Add `review freeze|list|show|diff`."""
     cmd = sub.add_parser("review", help="freeze a review, list them, show one, or diff today")
     actions = cmd.add_subparsers(dest="review_command", required=True)
@@ -219,7 +219,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     else:
         for r in rows:
             print(
-                f"{r['name'][:40]:<42}{r['period']['from']} to {r['period']['to']}  "  # type: ignore[index]
+                f"{r['name'][:40]:<42}{r['period']['from']} to {r['period']['to']}  "
                 f"{(r['product_id'] or 'portfolio'):<14}{r['frozen_at'][:16]}  {r['author']}"
             )
     return 0

@@ -22,7 +22,7 @@ MAX_DRAWS = 200_000
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     """Add the `scenario` subcommand to the CLI's subparsers."""
     names = ", ".join(n for n in scenario.DRIVERS if n != "cut")
     cmd = sub.add_parser(
@@ -213,7 +213,7 @@ def _points(change: float | None) -> str:
     return "—" if change is None else f"{change * 100:+,.0f} pts"
 
 
-def render_text(result: dict) -> str:  # type: ignore[type-arg]
+def render_text(result: dict) -> str:
     """The scenario as a few readable lines."""
     cur = result["currency"]
     s, b, d = result["scenario"], result["baseline_projection"], result["delta"]

@@ -16,7 +16,7 @@ from valuemodel.core.months import ReportError
 from valuemodel.data import delivery, reviews
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     cmd = sub.add_parser(
         "send",
         help="send a frozen review by e-mail (SMTP) and/or to a chat webhook",
@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     cmd.set_defaults(func=cmd_send)
 
 
-def summary_for(engine, frozen: reviews.FrozenReview) -> str:  # type: ignore[no-untyped-def]
+def summary_for(engine, frozen: reviews.FrozenReview) -> str:
     """'What changed' from the previous review of the same selection to this one."""
     from valuemodel.cli.review import compare, when
     from valuemodel.present import review as words

@@ -253,7 +253,7 @@ def fast_typed(
     )
 
 
-def chunk_frame(batch: pa.RecordBatch):  # type: ignore[no-untyped-def]
+def chunk_frame(batch: pa.RecordBatch):
     """The chunk as the all-text pandas frame `csvcheck` checks."""
     return batch.to_pandas()
 

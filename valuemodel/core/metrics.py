@@ -70,7 +70,7 @@ class User:
 
     def value(self, dimension: str) -> float | None:
         """The value of one HEART dimension (see HEART_DIMENSIONS)."""
-        return getattr(self, dimension)  # type: ignore[no-any-return]
+        return getattr(self, dimension)
 
     def values(self) -> dict[str, float | None]:
         """The five HEART values by dimension, in HEART order."""

@@ -136,7 +136,7 @@ class Funnel:
     habitual: int
 
     def count(self, step: str) -> int | None:
-        return getattr(self, step)  # type: ignore[no-any-return]
+        return getattr(self, step)
 
     def conversions(self) -> list[tuple[str, int | None, float | None]]:
         """(step, people, share of the step before; None for the first or a zero base)."""

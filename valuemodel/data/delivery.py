@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import cast
 
 from valuemodel.data import settings as config
 
@@ -114,7 +115,8 @@ def build_message(
         "</body></html>",
         subtype="html",
     )
-    html_part = message.get_payload()[1]  # type: ignore[index]
+    # A multipart message's payload is its parts (EmailMessage under the default policy).
+    html_part = cast(list[EmailMessage], message.get_payload())[1]
     html_part.add_related(brief_png, "image", "png", cid=cid, filename=f"{file_stem}.png")
     message.add_attachment(brief_pdf, "application", "pdf", filename=f"{file_stem}.pdf")
     message.add_attachment(pack_pptx, *PPTX_TYPE, filename=f"{file_stem}.pptx")

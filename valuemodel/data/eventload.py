@@ -49,7 +49,7 @@ class _Sink:
     """COPY into the landing table; a chunk with a month not seen yet closes the COPY,
     adds the landing partitions and opens a new one (a statement cannot run mid-COPY)."""
 
-    def __init__(self, conn: Connection, cursor: Cursor, load: EventLoad):  # type: ignore[type-arg]
+    def __init__(self, conn: Connection, cursor: Cursor, load: EventLoad):
         self.conn = conn
         self.cursor = cursor
         self.load = load
@@ -114,9 +114,9 @@ class _Sink:
 
 def load_events(
     conn: Connection,
-    cursor: Cursor,  # type: ignore[type-arg]
+    cursor: Cursor,
     source: eventcheck.Source,
-    known_products: frozenset[str],
+    known_products: frozenset[str] | None,
     *,
     now: dt.datetime,
     replace_months: bool,

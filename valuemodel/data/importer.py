@@ -350,7 +350,7 @@ def _write(
 
 def _load_events(
     conn: Connection,
-    cursor: psycopg.Cursor,  # type: ignore[type-arg]
+    cursor: psycopg.Cursor,
     events: bytes | Path,
     known: frozenset[str] | None,
     when: dt.datetime,

@@ -362,7 +362,7 @@ def fetch_scenario_baseline_frames(
     return months, actions
 
 
-def fetch_scenario_baseline(  # type: ignore[no-untyped-def]
+def fetch_scenario_baseline(
     engine: Engine, product_id: str, month_to: str, assumptions: Assumptions | None = None
 ):
     """The scenario baseline (`valuemodel.scenario.Baseline`) of one product from its

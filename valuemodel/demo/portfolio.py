@@ -976,7 +976,7 @@ def _survey_invitations(
     for back in (1, 2):
         quarter[:, back:] |= active[:, :-back]
     pulse_month = calendar.calendar_month % 3 == 0
-    response = rng.uniform(*PULSE_RESPONSE, size=months)
+    response = rng.uniform(*PULSE_RESPONSE, size=(months,))
     pulse = quarter & pulse_month[None, :] & (rng.random((members, months)) < response[None, :])
     prompt = active & ~pulse & (rng.random((members, months)) < PROMPT_RATE[str(product.survey)])
     member_p, month_p = np.nonzero(pulse)

@@ -229,7 +229,7 @@ def compose(inputs: BriefInputs, *, today: dt.date) -> Brief:
 
         released = report.product(product_id).releases if report.products else ()
         events = charts.combine_events(release_events(released), charts.note_events(own_notes))
-    value_chart = value.cumulative_chart(flows, period.first, buyer, currency, events=events)  # type: ignore[arg-type]
+    value_chart = value.cumulative_chart(flows, period.first, buyer, currency, events=events)
     note_lines = (
         tuple(
             f"{row.month} {names_of.get(row.product_id, row.product_id)}"
@@ -294,7 +294,7 @@ def _loss_makers(entries: Sequence[ProductReport], currency: str) -> str:
 # ---------------------------------------------------------------- rendering
 
 
-def _fonts(pdf) -> tuple[str, bool]:  # type: ignore[no-untyped-def]
+def _fonts(pdf) -> tuple[str, bool]:
     """A Unicode font when the system has DejaVu, else the core Helvetica (Latin-1 only)."""
     regular, bold = DEJAVU / "DejaVuSans.ttf", DEJAVU / "DejaVuSans-Bold.ttf"
     if regular.exists() and bold.exists():

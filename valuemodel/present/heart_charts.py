@@ -45,7 +45,7 @@ LIFECYCLE_COLOURS = [
 # ---------------------------------------------------------------- charts (rendering only)
 
 
-def styled(chart: alt.TopLevelMixin, *, height: int) -> alt.TopLevelMixin:
+def styled(chart: charts.AnyChart, *, height: int) -> charts.AnyChart:
     """The house style, with `height` as the plot's own height (titles, legends and axes
     come on top), so rows of a heatmap or a bar chart never get squeezed."""
     return charts.style(chart, height=height).properties(

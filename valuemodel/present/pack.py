@@ -115,7 +115,7 @@ def overview_chart(report: Mapping[str, Any]) -> alt.TopLevelMixin | None:
     return _bars(rows, "net_value", "product", "Net value", charts.money_axis_format(currency))
 
 
-def value_chart(series: Sequence[Mapping[str, Any]], notes: pd.DataFrame, currency: str):  # type: ignore[no-untyped-def]
+def value_chart(series: Sequence[Mapping[str, Any]], notes: pd.DataFrame, currency: str):
     frame = pd.DataFrame(list(series))
     if frame.empty:
         return None

@@ -711,9 +711,9 @@ TABLE_PURPOSE = labels.TABLES
 
 def _timestamp_text(value: object) -> str:
     """A stored timestamp as 'YYYY-MM-DD HH:MM UTC' (sessions run in UTC); MISSING for none."""
-    if value is None or pd.isna(value):  # type: ignore[call-overload]
+    if value is None or pd.isna(value):
         return MISSING
-    stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+    stamp = pd.Timestamp(value)
     if stamp.tzinfo is not None:
         stamp = stamp.tz_convert("UTC")
     return stamp.strftime("%Y-%m-%d %H:%M UTC")
@@ -980,7 +980,7 @@ def ranking_chart(ranking: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
         title=alt.Title(ranking_title(ranking), subtitle="Risk-adjusted savings minus cost.")
     )
     # A step height: Streamlit's theme squeezes a fixed height's bands to slivers.
-    return charts.style(chart, height=alt.Step(34))  # type: ignore[arg-type]
+    return charts.style(chart, height=alt.Step(34))
 
 
 def baseline_chart(ledger: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
@@ -1032,7 +1032,7 @@ def baseline_chart(ledger: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
             )
         )
     )
-    return charts.style(chart, height=alt.Step(40))  # type: ignore[arg-type]
+    return charts.style(chart, height=alt.Step(40))
 
 
 # ---------------------------------------------------------------- tables
@@ -1071,7 +1071,7 @@ def styled_table(
         formats[column] = lambda v: f"{number(_finite(v))} h"
     for column in minutes_columns:
         formats[column] = lambda v: f"{number(_finite(v), 1)} min"
-    styler = out.style.format(formats)  # type: ignore[arg-type]
+    styler = out.style.format(formats)
     if money_columns:
         styler = styler.map(
             lambda v: "color: #B33F00;" if _finite(v) is not None and float(v) < 0 else "",
