@@ -170,7 +170,14 @@ links = data.okr_links(product_id)
 if links.empty:
     st.caption("No OKR links are recorded for this selection (metric_links.csv).")
 else:
-    ui.table(overview.link_table(links, names, with_product=selection.is_portfolio))
+    ui.table(
+        overview.link_table(
+            links,
+            names,
+            with_product=selection.is_portfolio,
+            backing=data.causal_backing(product_id),
+        )
+    )
     st.caption(
         "Moves together: the month-over-month changes correlate, not only the trends. "
         "Still correlation, not proof of impact; see OKR ladder-up for why."
