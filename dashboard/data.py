@@ -90,6 +90,20 @@ def releases(month_from: str, month_to: str, product_id: str | None) -> pd.DataF
     return store.fetch_releases(read_engine(), month_from, month_to, product_id)
 
 
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def causal_backing(product_id: str | None) -> dict[tuple[str, str], str]:
+    """What backs each causal OKR link of the selection: the effects of every release on
+    record (over all stored months, not only the selected period)."""
+    from valuemodel.present.releases import causal_backing as backing_of
+
+    links = store.fetch_links(read_engine(), product_id)
+    span = data_months()
+    if span is None or links.empty or not (links["evidence"] == "causal").any():
+        return {}
+    everything = report(span[0], span[1], product_id)
+    return backing_of([(p.product_id, p.releases) for p in everything.products], links)
+
+
 def period_default(today: dt.date) -> Period:
     return default_period(data_months(), today)
 

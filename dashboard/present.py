@@ -22,7 +22,14 @@ FIT_CSS = """
   overflow-wrap: anywhere;
 }
 [data-testid="stTable"] th { white-space: normal; }
-/* Narrow screens give the content the side margins rather than cut its tables. */
+/* Narrow screens give the content the side margins rather than cut its tables, and a
+   table's cells less padding, so a wrapping table fits its column. */
+@media (max-width: 1280px) {
+  [data-testid="stTable"] th, [data-testid="stTable"] td {
+    padding: 0.3rem 0.35rem !important; font-size: 0.85rem;
+  }
+}
+[data-testid="stTable"] td { overflow-wrap: anywhere; }
 [data-testid="stMainBlockContainer"] {
   padding-left: clamp(1rem, 3vw, 5rem); padding-right: clamp(1rem, 3vw, 5rem);
 }

@@ -33,6 +33,17 @@ def empty_state(what: str) -> None:
     )
 
 
+def require_products() -> pd.DataFrame:
+    """The product catalogue; without any product, an empty state and the page stops."""
+    from dashboard import data
+
+    catalogue = data.products()
+    if catalogue.empty:
+        empty_state("No products are loaded yet.")
+        st.stop()
+    return catalogue
+
+
 def show_failure(exc: BaseException) -> None:
     """A calm message for a failure; details go to the log, never to the screen."""
     if isinstance(exc, db.DatabaseUnavailable):
@@ -109,7 +120,8 @@ def table(
 
     Takes what the pages gave st.dataframe: a frame or a Styler, `column_config` (its
     labels; a grid's widths mean nothing here, and chart, image and link cells are left
-    out) and `column_order`. Whole numbers of an unstyled frame get thousands separators.
+    out) and `column_order`. Whole numbers of
+    an unstyled frame get thousands separators.
     """
     styler = data if hasattr(data, "data") and hasattr(data, "hide") else None
     frame: pd.DataFrame = styler.data if styler is not None else data
@@ -132,10 +144,27 @@ def table(
                 shown[column] = [number(float(v)) for v in shown[column]]
         st.table(shown.rename(columns=labels), hide_index=True, border="horizontal")
         return
-    if order != list(frame.columns):
-        hidden = [c for c in frame.columns if c not in order]
-        styler = styler.hide(hidden, axis="columns") if hidden else styler
-    styler = styler.hide(axis="index").relabel_index(
-        [labels.get(c, c) for c in frame.columns if c in order], axis="columns"
+    st.table(_shown(styler, frame, order, labels), border="horizontal")
+
+
+def _shown(styler: Any, frame: pd.DataFrame, order: list[str], labels: dict[str, str]) -> Any:
+    """A Styler's text and cell styles as computed, on a frame of the shown columns under
+    their labels (st.table ignores Styler.hide and relabel_index; a Styler's pending
+    styles name the original columns, so they are computed first)."""
+    styler._compute()
+    positions = [list(frame.columns).index(c) for c in order]
+    text = pd.DataFrame(
+        [
+            [styler._display_funcs[(r, c)](frame.iat[r, c]) for c in positions]
+            for r in range(len(frame))
+        ],
+        columns=[labels.get(c, c) for c in order],
     )
-    st.table(styler, border="horizontal")
+    css = pd.DataFrame(
+        [
+            ["; ".join(f"{k}: {v}" for k, v in styler.ctx.get((r, c), [])) for c in positions]
+            for r in range(len(frame))
+        ],
+        columns=text.columns,
+    )
+    return text.style.apply(lambda _: css, axis=None).hide(axis="index")

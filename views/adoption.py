@@ -24,10 +24,7 @@ st.markdown(
 )
 segment_filter.caption(selection.segment)
 
-catalogue = data.products()
-if catalogue.empty:
-    ui.empty_state("No products are loaded yet.")
-    st.stop()
+catalogue = ui.require_products()
 names = dict(zip(catalogue["product_id"], catalogue["name"], strict=True))
 eligible_users = dict(zip(catalogue["product_id"], catalogue["eligible_users"], strict=True))
 directory = data.segment_values()

@@ -322,7 +322,7 @@ else:
     with sections[3]:
         table = heart.action_table(actions, last_month)
         durations = heart.duration_series(actions)
-        left, right = st.columns(2)
+        left, right = st.columns([3, 2])  # the per-action table needs the wider half
         with left:
             if table.empty:
                 st.info(f"No events in {last_month}.", icon=":material/info:")

@@ -9,7 +9,6 @@ import streamlit as st
 from dashboard import data, ui
 from valuemodel.core import okr
 from valuemodel.present import ladder
-from valuemodel.present import releases as release_view
 from valuemodel.present.formats import MISSING, percent
 from valuemodel.present.pages import okr as page
 from valuemodel.present.text import plain
@@ -53,7 +52,7 @@ else:
 kr_table = okr.key_result_table(shown_key_results, objectives, measurements)
 
 report = data.report(selection.period.first, selection.period.last, selection.product_id)
-backing = release_view.causal_backing([(p.product_id, p.releases) for p in report.products], links)
+backing = data.causal_backing(selection.product_id)  # every release on record
 current = {
     p.product_id: {**p.user.values(), "happiness_responses": p.user.happiness_responses}
     for p in report.products
@@ -128,7 +127,10 @@ if kr_table.empty:
 else:
     kr_rows, newest = page.key_result_rows(kr_table)
     ui.table(
-        kr_rows.style.map(ladder.status_css, subset=["Status"]),
+        # The sparkline column is a grid's: a wrapping table would print it as a list.
+        kr_rows.drop(columns=["Trend"], errors="ignore").style.map(
+            ladder.status_css, subset=["Status"]
+        ),
         column_config={
             "Key result": st.column_config.TextColumn(width=190),
             "Objective": st.column_config.TextColumn(width=140),
@@ -147,9 +149,6 @@ else:
                 "measurement: progress at or above it is on track.",
             ),
             "Status": st.column_config.TextColumn(width=80),
-            "Trend": st.column_config.LineChartColumn(
-                "Trend", help="Every measurement, oldest to latest.", width=85
-            ),
         },
     )
     st.caption(page.KR_CAPTION)

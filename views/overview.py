@@ -81,17 +81,6 @@ with buyer_side:
             width=TILE_WIDTH,
         )
     st.altair_chart(value.cumulative_chart(flows, period.first, buyer, currency), width="stretch")
-    st.markdown("**How it ladders up to company OKRs**")
-    links = data.okr_links(product_id)
-    if links.empty:
-        st.caption("No OKR links are recorded for this selection (metric_links.csv).")
-    else:
-        ui.table(overview.link_table(links, names, with_product=selection.is_portfolio))
-        st.caption(
-            "Moves together: the month-over-month changes correlate, not only the trends. "
-            "Still correlation, not proof of impact; see OKR ladder-up for why."
-        )
-
 # ---------------------------------------------------------------- the users' view
 with user_side:
     st.subheader("How users experience it")
@@ -173,6 +162,26 @@ with user_side:
             + (f"\n- and {len(below) - 6} more on the HEART page" if len(below) > 6 else ""),
             icon=":material/warning:",
         )
+
+# ---------------------------------------------------------------- the OKR links
+# Full width under both halves: a half column at 1024 wide cuts a table of links.
+st.markdown("**How it ladders up to company OKRs**")
+links = data.okr_links(product_id)
+if links.empty:
+    st.caption("No OKR links are recorded for this selection (metric_links.csv).")
+else:
+    ui.table(
+        overview.link_table(
+            links,
+            names,
+            with_product=selection.is_portfolio,
+            backing=data.causal_backing(product_id),
+        )
+    )
+    st.caption(
+        "Moves together: the month-over-month changes correlate, not only the trends. "
+        "Still correlation, not proof of impact; see OKR ladder-up for why."
+    )
 
 # ---------------------------------------------------------------- the portfolio map
 if selection.is_portfolio:

@@ -27,11 +27,7 @@ st.markdown(
 )
 segment_filter.caption(selection.segment)
 
-catalogue = data.products()
-if catalogue.empty:
-    ui.empty_state("No products are loaded yet.")
-    st.stop()
-names = dict(zip(catalogue["product_id"], catalogue["name"], strict=True))
+ui.require_products()
 report = data.report(period.first, period.last, selection.product_id, selection.segment)
 released = [(p.product_id, p.name, p.releases) for p in report.products if p.releases]
 st.caption(
@@ -55,9 +51,7 @@ span = (f"{period.first}-01", (pd.Period(period.last, freq="M") + 1).strftime("%
 st.altair_chart(view.timeline_chart(released, span), width="stretch")
 
 if selection.is_portfolio:
-    table = view.portfolio_table(released)
-    height = 36 * (len(table) + 1) + 3  # every release visible, no inner scroll
-    st.dataframe(table, hide_index=True, width="stretch", row_height=36, height=height)
+    ui.table(view.portfolio_table(released))
     st.info(
         "Choose a product in the sidebar to see each release's effects, its chart and its rollout.",
         icon=":material/touch_app:",
@@ -79,15 +73,7 @@ st.caption(
     f"{kind}, released on {release.released_on}. Before: the six months before its month; "
     "after: the six months after (the release month itself is left out)."
 )
-st.dataframe(
-    view.effects_table(release),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "Metric": st.column_config.TextColumn(pinned=True),
-        "Verdict": st.column_config.TextColumn(pinned=True),
-    },
-)
+ui.table(view.effects_table(release))  # wraps at any width: every column stays in view
 if release.rollout is not None:
     by = ATTRIBUTE_LABELS.get(release.rollout, release.rollout).lower()
     st.markdown(f"**Staggered rollout by {plain(by)}.** " + plain(view.WHY_DID))

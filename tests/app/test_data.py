@@ -39,6 +39,15 @@ def save_button(at: AppTest):  # type: ignore[no-untyped-def]
     return found
 
 
+def counts(shown):  # type: ignore[no-untyped-def]
+    """Counts shown with thousands separators, as numbers."""
+    return [int(str(v).replace(",", "")) for v in shown]
+
+
+def problem_tables(at: AppTest) -> list:  # type: ignore[type-arg]
+    return [t.value for t in at.table if "Reason" in t.value.columns]
+
+
 def stored(engine) -> dict[str, str]:  # type: ignore[no-untyped-def]
     rows = store.fetch_assumption_rows(engine)
     return dict(zip(rows["key"], rows["value"], strict=True))
@@ -64,10 +73,10 @@ def test_data_page_shows_freshness_of_every_table_and_the_definitions(app_env, d
     at = open_page("views/data.py")
     assert [t.value for t in at.title] == ["Data"]
     assert not at.error
-    freshness = at.dataframe[0].value
+    freshness = at.table[0].value  # a wrapping table; counts shown with separators
     expected = store.fetch_table_freshness(demo_engine)
     assert list(freshness["Table"]) == list(expected["table_name"])
-    rows = dict(zip(freshness["Table"], freshness["Rows"], strict=True))
+    rows = dict(zip(freshness["Table"], counts(freshness["Rows"]), strict=True))
     assert rows["usage_events"] == int(
         expected.loc[expected["table_name"] == "usage_events", "row_count"].iloc[0]
     )
@@ -212,7 +221,7 @@ def test_an_invalid_upload_lists_each_problem_and_writes_nothing(portfolio_app):
     button(at, "Validate and import").click().run()
     assert not at.exception
     assert at.error and "Nothing was imported" in at.error[0].value
-    [problems] = [t.value for t in at.table]  # a wrapping table: no reason is cut
+    [problems] = problem_tables(at)  # a wrapping table: no reason is cut
     assert list(problems.columns) == ["File", "Line", "Column", "Reason"]
     records = problems.to_dict("records")
     assert {"File": "costs.csv", "Line": "2", "Column": "amount"}.items() <= records[0].items()
@@ -241,8 +250,8 @@ def test_on_an_empty_database_the_page_offers_the_import_and_shows_zero_rows(eng
     try:
         at = open_page("views/data.py")
         assert not at.error
-        freshness = at.dataframe[0].value
-        rows = dict(zip(freshness["Table"], freshness["Rows"], strict=True))
+        freshness = at.table[0].value
+        rows = dict(zip(freshness["Table"], counts(freshness["Rows"]), strict=True))
         assert rows["products"] == 0 and rows["usage_events"] == 0
         assert at.get("file_uploader")
         assert any("Recent imports (0)" in e.label for e in at.expander)
@@ -308,7 +317,7 @@ def test_a_refused_upload_ends_the_import_status_and_lists_every_problem_of_a_ro
     assert not at.exception
     [status] = at.status
     assert status.label.startswith("Refused") and "Validating" not in status.label
-    [problems] = [t.value for t in at.table]
+    [problems] = problem_tables(at)
     assert set(problems["Line"]) == {"2"}
     assert {"occurred_at", "succeeded", "duration_seconds"} <= set(problems["Column"])
     assert all(len(reason) > 5 for reason in problems["Reason"])

@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import APP
 from tests.sql.csvdata import write_folder
 from valuemodel.core import okr
+from valuemodel.core.months import Period
 from valuemodel.data import db, store
 from valuemodel.data.importer import import_folder
 from valuemodel.data.report import build_report, link_strengths
@@ -64,7 +65,8 @@ def chart_titles(at: AppTest) -> list[str]:
     for chart in at.get("vega_lite_chart"):
         title = json.loads(chart.proto.spec).get("title")
         if isinstance(title, dict):
-            titles.append(str(title.get("text")))
+            text = title.get("text")  # a long title is wrapped into lines
+            titles.append(" ".join(text) if isinstance(text, list) else str(text))
     return titles
 
 
@@ -74,9 +76,9 @@ def test_the_portfolio_draws_every_link_with_the_reports_r_lag_and_months(app_en
     links = link_strengths(demo_engine, None)
     boxes = link_boxes(graph(at))
     assert len(boxes) == len(links) > 0
-    # A causal claim names what backs it: the release effects of the page's period.
-    period = at.session_state["selection"].period
-    report = build_report(demo_engine, period)
+    # A causal claim names what backs it: the effects of every release on record.
+    first, last = store.fetch_data_months(demo_engine)
+    report = build_report(demo_engine, Period(first, last))
     backing = release_view.causal_backing(
         [(p.product_id, p.releases) for p in report.products], links
     )
@@ -136,10 +138,14 @@ def test_one_product_shows_only_its_links_and_agrees_with_the_report(app_env, de
     okr_links = report.products[0].okr_links
     boxes = link_boxes(graph(at))
     assert len(boxes) == len(okr_links) > 0
+    first, last = store.fetch_data_months(demo_engine)
+    on_record = build_report(demo_engine, Period(first, last), "ci").product("ci").releases
+    backing = release_view.causal_backing([("ci", on_record)], link_strengths(demo_engine, "ci"))
+    assert backing[("ci", "task_success")].startswith("backed by a release effect")
     for link in okr_links:
         lines = ladder.link_label(
             link.metric, link.evidence, link.r, link.lag_months, link.months,
-            link.verdict, link.r_changes,
+            link.verdict, link.r_changes, backing.get(("ci", link.metric)),
         )  # fmt: skip
         assert ladder.link_html(lines) in boxes
     # the co-movement charts lead with the same verdict and r as the report

@@ -32,7 +32,7 @@ def test_a_product_shows_each_effect_of_the_newest_release(app_env, demo_engine)
     report = build_report(demo_engine, Period(FIRST, DEMO_END_MONTH), "ci")
     newest = report.product("ci").releases[-1]
     assert at.selectbox(key="release_pick_ci").value == newest.release_id
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table["Verdict"]) == list(view.effects_table(newest)["Verdict"])
     assert list(table["Level change (90%)"]) == list(
         view.effects_table(newest)["Level change (90%)"]
@@ -60,7 +60,7 @@ def test_a_staggered_rollout_explains_why_the_comparison_is_stronger(app_env, de
     at = open_page(product="datamart", **WINDOW)
     at.selectbox(key="release_pick_datamart").set_value("dm-self-serve").run()
     assert not at.exception
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert "Rollout DiD (90%)" in table.columns
     report = build_report(demo_engine, Period(FIRST, DEMO_END_MONTH), "datamart")
     release = next(
@@ -75,7 +75,7 @@ def test_a_staggered_rollout_explains_why_the_comparison_is_stronger(app_env, de
 
 def test_the_portfolio_lists_every_release_and_points_to_a_product(app_env, demo_engine):
     at = open_page(**WINDOW)
-    table = at.dataframe[0].value
+    table = at.table[0].value
     report = build_report(demo_engine, Period(FIRST, DEMO_END_MONTH))
     assert len(table) == sum(len(p.releases) for p in report.products)
     assert any("Choose a product" in i.value for i in at.info)
@@ -86,7 +86,7 @@ def test_a_period_without_releases_says_what_to_do(app_env):
     text = " ".join(m.value for m in at.markdown) + " ".join(i.value for i in at.info)
     assert "No release of CI Platform" in text
     assert "releases.csv" in text
-    assert not at.dataframe
+    assert not at.table
 
 
 def _marked_titles(at: AppTest) -> list[set[str]]:

@@ -30,9 +30,9 @@ def open_scenarios(params: dict[str, str] | None = None) -> AppTest:
     for key, value in (params or {}).items():
         at.query_params[key] = value
     at.run()
-    assert not at.exception, at.exception
+    assert not at.exception, [e.stack_trace for e in at.exception]
     at.switch_page("views/scenarios.py").run()
-    assert not at.exception, at.exception
+    assert not at.exception, [e.stack_trace for e in at.exception]
     return at
 
 

@@ -22,11 +22,12 @@ from tests.e2e.conftest import ROOT, screenshot, wait_for_app, wait_for_charts
 
 WIDTHS = ((1024, 768), (1440, 900), (1920, 1080))
 VIEWS = (("portfolio", ""), ("ci", "?product=ci"), ("present", "?present=1"))
-TALLEST = 9_000
-SHOTS_OF_TABS = 3  # a tall viewport draws charts Vega would leave lazily undrawn
+TALLEST = 9_000  # a tall viewport draws charts Vega would leave lazily undrawn
+SHOTS_OF_TABS = 3
 
 # What overflows: an element whose content is wider than its box (+1 px for rounding),
-# a metric value broken onto a second line, a data grid whose columns run past its frame.
+# a metric value broken onto a second line, a data grid whose columns run past its frame,
+# a table wider than its column, a chart drawn wider than its box (a cut title or legend).
 OVERFLOWS = """(inPanel) => {
     const panel = [...document.querySelectorAll("[role='tabpanel']")]
         .find(p => !p.hidden && p.offsetParent !== null);
@@ -55,6 +56,28 @@ OVERFLOWS = """(inPanel) => {
             || 1.3 * parseFloat(getComputedStyle(el).fontSize);
         if (el.getBoundingClientRect().height > 1.6 * line)
             found.push(`metric value on two lines: "${text(el)}"`);
+    }
+    for (const table of scope.querySelectorAll("[data-testid='stTable']")) {
+        if (!seen(table)) continue;
+        const wide = [table, ...table.querySelectorAll('div, table')]
+            .find(e => seen(e) && e.scrollWidth > e.clientWidth + 1);
+        if (wide) {
+            const heads = [...table.querySelectorAll('th')].map(h => h.innerText).join(' | ');
+            found.push(`table cut: "${heads.slice(0, 60)}"`
+                + ` (${wide.scrollWidth} > ${wide.clientWidth} px)`);
+        }
+    }
+    for (const chart of scope.querySelectorAll("[data-testid='stVegaLiteChart']")) {
+        const marks = chart.querySelector('canvas.marks, svg.marks');
+        if (!seen(chart) || !marks) continue;
+        const drawn = marks.getBoundingClientRect().width;
+        const box = chart.getBoundingClientRect().width;
+        if (drawn > box + 1) {
+            const title = chart.getAttribute('aria-label')
+                || (chart.querySelector('[aria-label]') || chart).getAttribute('aria-label') || '';
+            found.push(`chart cut (title or legend wider than its box): "${title.slice(0, 60)}"`
+                + ` (${Math.round(drawn)} > ${Math.round(box)} px)`);
+        }
     }
     for (const grid of scope.querySelectorAll("[data-testid='stDataFrame']")) {
         const scroller = grid.querySelector('.dvn-scroller');
@@ -143,7 +166,7 @@ def _problems_at(page, width: int, height: int, shot: str) -> list[str]:
 
 # Pages being built elsewhere whose data grids do not fit 1024 yet: their grid cuts are
 # reported as warnings (every other check still holds on them) until the page fits.
-GRIDS_STILL_WIDE = {"releases"}
+GRIDS_STILL_WIDE: set[str] = set()
 CASES = [
     pytest.param(page, view, id=f"{page.path or 'start'}-{view[0]}")
     for page in PAGES
@@ -162,6 +185,12 @@ def test_page_fits_every_width_without_an_exception(tab, app_url, registered, vi
     for width, height in WIDTHS:
         problems += _problems_at(tab, width, height, f"fit-{registered.path or 'start'}-{name}")
     assert tab.locator("[data-testid='stException']").count() == 0, registered.title
+    # Charts drawn wider than their box (Vega titles and legends do not wrap) are reported
+    # as warnings until the HEART page's 1024-wide panels fit; every other cut fails.
+    charts = [p for p in problems if "chart cut" in p]
+    for cut in charts:
+        warnings.warn(f"{registered.title} ({name}) {cut}", stacklevel=1)
+    problems = [p for p in problems if p not in charts]
     if registered.path in GRIDS_STILL_WIDE:
         wide = [p for p in problems if "table columns cut" in p]
         for cut in wide:

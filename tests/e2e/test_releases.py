@@ -26,7 +26,7 @@ def test_releases_page_draws_the_time_line_the_effects_and_the_fitted_chart(page
     )  # the time line and the series with its two fitted segments
     page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
     assert_clean(page)
-    assert page.locator("[data-testid='stDataFrame']").count() == 1
+    assert page.locator("[data-testid='stTable']").count() == 1
     assert screenshot(page, "releases-datamart").stat().st_size > 30_000
 
 

@@ -6,8 +6,9 @@ The palette is Okabe-Ito, safe for the common colour-vision deficiencies.
 
 from __future__ import annotations
 
+import textwrap
 from contextvars import ContextVar
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import altair as alt
 import pandas as pd
@@ -47,6 +48,30 @@ def money_axis_format(currency: str) -> str:
     return "$~s" if currency == "USD" else "~s"
 
 
+TITLE_CHARS, SUBTITLE_CHARS = 42, 64  # a line of either fits a half-width chart at 1024
+
+
+def _lines(text: object, width: int) -> object:
+    """A long title as lines of at most `width` characters (Vega never wraps a title;
+    it runs past the chart's box and is cut)."""
+    if isinstance(text, str) and len(text) > width:
+        return textwrap.wrap(text, width, break_long_words=False)
+    return text
+
+
+def _wrap_title(chart: Any, width: int, sub_width: int) -> Any:
+    title = getattr(chart, "title", alt.Undefined)
+    if isinstance(title, str):
+        return chart.properties(title=alt.Title(_lines(title, width)))  # type: ignore[arg-type]
+    if isinstance(title, alt.Title):
+        spec = title.to_dict()
+        spec["text"] = _lines(spec.get("text"), width)
+        if "subtitle" in spec:
+            spec["subtitle"] = _lines(spec["subtitle"], sub_width)
+        return chart.properties(title=alt.Title(**spec))
+    return chart
+
+
 # Any top-level Altair chart; `style` returns the same kind it was given, so that
 # `st.altair_chart` (typed for the concrete chart classes) accepts the result.
 AnyChart = TypeVar("AnyChart", bound=alt.TopLevelMixin)
@@ -67,6 +92,7 @@ def style(chart: AnyChart, *, height: int | alt.Step = 280) -> AnyChart:
     with `type_scale` (presentation mode), so charts scale with the page's text."""
     k = type_scale.get()
     text, title = round(12 * k), round(15 * k)
+    chart = _wrap_title(chart, round(TITLE_CHARS / k), round(SUBTITLE_CHARS / k))
     label_colour = "#1F2937" if k > 1 else "#4B5563"
     return (
         chart.properties(
@@ -85,7 +111,8 @@ def style(chart: AnyChart, *, height: int | alt.Step = 280) -> AnyChart:
         .configure_title(
             fontSize=title, anchor="start", subtitleFontSize=text, subtitleColor="#5B6472"
         )
-        .configure_legend(labelFontSize=text, titleFontSize=text, orient="top")
+        # Two entries a row: a legend never runs wider than a half-width chart at 1024.
+        .configure_legend(labelFontSize=text, titleFontSize=text, orient="top", columns=2)
         .configure_text(fontSize=text)
         .configure_range(category=CATEGORY_RANGE)
     )
@@ -97,8 +124,38 @@ EVENT_COLORS = {"release": PALETTE["purple"], "note": PALETTE["orange"]}
 EVENT_COLUMNS = ("month", "kind", "label", "detail")
 
 
+def _layers(
+    data: pd.DataFrame, x: alt.X, month: alt.Tooltip, y: Any = None, *, symbols: bool = True
+) -> alt.LayerChart:
+    """A dashed rule (and a symbol at `y`) per event, coloured by kind with fixed colours
+    (no colour scale), so markers never join or split the legend of their chart."""
+    tooltip = [
+        month,
+        alt.Tooltip("kind:N", title="What"),
+        alt.Tooltip("label:N", title="Note"),
+        alt.Tooltip("detail:N", title="Detail"),
+    ]
+    layers: list[alt.Chart] = []
+    for kind in sorted(data["kind"].astype(str).unique()):
+        own = data[data["kind"] == kind]
+        colour = EVENT_COLORS.get(kind, GOAL)
+        layers.append(
+            alt.Chart(own)
+            .mark_rule(strokeDash=[3, 3], strokeWidth=1.5, opacity=0.8, color=colour)
+            .encode(x=x, tooltip=tooltip)
+        )
+        if symbols:
+            shape = "triangle-down" if kind == "note" else "diamond"
+            layers.append(
+                alt.Chart(own)
+                .mark_point(filled=True, size=110, opacity=1, yOffset=6, color=colour, shape=shape)
+                .encode(x=x, y=alt.value(0) if y is None else y, tooltip=tooltip)
+            )
+    return alt.LayerChart(layer=layers)
+
+
 def event_markers(
-    events: pd.DataFrame, *, x: str = "month", y_top: float | None = None
+    events: pd.DataFrame | None, *, x: str = "month", y_top: float | None = None
 ) -> alt.LayerChart | None:
     """Vertical markers for events on a time chart: releases and notes share this layer.
 
@@ -110,34 +167,10 @@ def event_markers(
     """
     if events is None or events.empty:
         return None
-    data = events.loc[:, list(EVENT_COLUMNS)].copy()
-    data = data.rename(columns={"month": x})
+    data = events.loc[:, list(EVENT_COLUMNS)].rename(columns={"month": x})
     data[x] = pd.to_datetime(data[x])
-    tooltip = [
-        alt.Tooltip(f"{x}:T", title="Month", format="%b %Y"),
-        alt.Tooltip("kind:N", title="What"),
-        alt.Tooltip("label:N", title="Note"),
-        alt.Tooltip("detail:N", title="Detail"),
-    ]
-    # Fixed colours per kind (no colour scale): the markers never join or split the
-    # legend of the chart they are layered on.
-    layers: list[alt.Chart] = []
-    for kind in sorted(data["kind"].astype(str).unique()):
-        own = data[data["kind"] == kind]
-        colour = EVENT_COLORS.get(kind, GOAL)
-        shape = "triangle-down" if kind == "note" else "diamond"
-        layers.append(
-            alt.Chart(own)
-            .mark_rule(strokeDash=[3, 3], strokeWidth=1.5, opacity=0.8, color=colour)
-            .encode(x=alt.X(f"{x}:T"), tooltip=tooltip)
-        )
-        y = alt.value(0) if y_top is None else alt.datum(y_top)
-        layers.append(
-            alt.Chart(own)
-            .mark_point(filled=True, size=110, opacity=1, yOffset=6, color=colour, shape=shape)
-            .encode(x=alt.X(f"{x}:T"), y=y, tooltip=tooltip)
-        )
-    return alt.LayerChart(layer=layers)
+    month = alt.Tooltip(f"{x}:T", title="Month", format="%b %Y")
+    return _layers(data, alt.X(f"{x}:T"), month, None if y_top is None else alt.datum(y_top))
 
 
 # The events (releases and notes) of the product on screen: set once per run by the
@@ -156,61 +189,28 @@ def current_markers(
     """The marker layer of `time_events` for a time chart whose time field is `x`, as a
     list to splice into the chart's layers (empty without events). `band`: the month
     labels ('Jan 2026') of a chart with one band per month (x field `month_label`); the
-    markers then sit on their month's band, and events outside the chart are left out."""
+    markers then sit on their month's band, and events outside the chart are left out.
+    `shift_months` moves every event later (a series drawn with a lag); `ordinal` names
+    an ordinal time encoding such as 'yearmonth(month):O' (bars grouped by month), where
+    rules sit mid-band."""
     events = time_events.get()
-    if band is not None and events is not None and not events.empty:
-        labelled = events.assign(month_label=pd.to_datetime(events["month"]).dt.strftime("%b %Y"))
-        return _band_markers(labelled[labelled["month_label"].isin(band)], band)
+    if events is None or events.empty:
+        return []
+    events = events.loc[:, list(EVENT_COLUMNS)].assign(month=pd.to_datetime(events["month"]))
+    if shift_months:
+        events["month"] = (events["month"].dt.to_period("M") + shift_months).dt.to_timestamp()
+    if ordinal is not None:
+        month = alt.Tooltip("month:T", title="Month", format="%b %Y")
+        return [_layers(events, alt.X(ordinal, bandPosition=0.5), month, symbols=False)]
+    if band is not None:
+        events["month_label"] = events["month"].dt.strftime("%b %Y")
+        events = events[events["month_label"].isin(band)]
+        if events.empty:
+            return []
+        x_band = alt.X("month_label:O", sort=band, scale=alt.Scale(domain=band))
+        return [_layers(events, x_band, alt.Tooltip("month_label:N", title="Month"))]
     markers = event_markers(events, x=x, y_top=y_top)
     return [] if markers is None else [markers]
-
-
-def _ordinal_markers(events: pd.DataFrame, field: str) -> list[alt.LayerChart]:
-    x = alt.X(field, bandPosition=0.5)
-    tooltip = [
-        alt.Tooltip("month:T", title="Month", format="%b %Y"),
-        alt.Tooltip("kind:N", title="What"),
-        alt.Tooltip("label:N", title="Note"),
-        alt.Tooltip("detail:N", title="Detail"),
-    ]
-    layers: list[alt.Chart] = []
-    for kind in sorted(events["kind"].astype(str).unique()):
-        own = events[events["kind"] == kind].assign(month=lambda f: pd.to_datetime(f["month"]))
-        colour = EVENT_COLORS.get(kind, GOAL)
-        layers.append(
-            alt.Chart(own)
-            .mark_rule(strokeDash=[3, 3], strokeWidth=1.5, opacity=0.8, color=colour)
-            .encode(x=x, tooltip=tooltip)
-        )
-    return [alt.LayerChart(layer=layers)]
-
-
-def _band_markers(events: pd.DataFrame, band: list[str]) -> list[alt.LayerChart]:
-    if events.empty:
-        return []
-    x = alt.X("month_label:O", sort=band, scale=alt.Scale(domain=band))
-    tooltip = [
-        alt.Tooltip("month_label:N", title="Month"),
-        alt.Tooltip("kind:N", title="What"),
-        alt.Tooltip("label:N", title="Note"),
-        alt.Tooltip("detail:N", title="Detail"),
-    ]
-    layers: list[alt.Chart] = []
-    for kind in sorted(events["kind"].astype(str).unique()):
-        own = events[events["kind"] == kind]
-        colour = EVENT_COLORS.get(kind, GOAL)
-        shape = "triangle-down" if kind == "note" else "diamond"
-        layers.append(
-            alt.Chart(own)
-            .mark_rule(strokeDash=[3, 3], strokeWidth=1.5, opacity=0.8, color=colour)
-            .encode(x=x, tooltip=tooltip)
-        )
-        layers.append(
-            alt.Chart(own)
-            .mark_point(filled=True, size=110, opacity=1, yOffset=6, color=colour, shape=shape)
-            .encode(x=x, y=alt.value(0), tooltip=tooltip)
-        )
-    return [alt.LayerChart(layer=layers)]
 
 
 def combine_events(*frames: pd.DataFrame | None) -> pd.DataFrame | None:

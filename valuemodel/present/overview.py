@@ -117,9 +117,15 @@ def value_map_chart(data: pd.DataFrame, currency: str) -> charts.TopChart:
     return charts.style(alt.layer(zero, points, labels).properties(title=title), height=360)
 
 
-def link_table(links: pd.DataFrame, names: Mapping[str, str], with_product: bool) -> pd.DataFrame:
+def link_table(
+    links: pd.DataFrame,
+    names: Mapping[str, str],
+    with_product: bool,
+    backing: Mapping[tuple[str, str], str] | None = None,
+) -> pd.DataFrame:
     """The selection's OKR links as display text, led by what the data says (moves
-    together first), then the claim beside it.
+    together first), then the claim beside it (a causal claim with what backs it, by
+    (product_id, metric)).
 
     links: `report.link_strengths` rows (product_id, metric, kr_id, kr_title, evidence, r,
     lag_months, months, r_changes, verdict). Columns: Verdict, [Product], Metric, Key
@@ -140,7 +146,11 @@ def link_table(links: pd.DataFrame, names: Mapping[str, str], with_product: bool
                 "Product": names.get(str(row.product_id), str(row.product_id)),
                 "Metric": str(row.metric).replace("_", " "),
                 "Key result": str(row.kr_title),
-                "Claim": okr.evidence_text(str(row.evidence), judged),
+                "Claim": okr.evidence_text(
+                    str(row.evidence),
+                    judged,
+                    (backing or {}).get((str(row.product_id), str(row.metric))),
+                ),
                 "Data": ladder.numbers_text(row.r, row.r_changes, row.months, row.lag_months)
                 or MISSING,
             }
