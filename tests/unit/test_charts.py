@@ -1,3 +1,8 @@
+"""The charts' house style: long titles wrap, legends wrap."""
+
+from __future__ import annotations
+
+
 def test_a_long_title_is_wrapped_into_lines_that_fit_a_half_width_chart():
     import altair as alt
     import pandas as pd
