@@ -494,17 +494,20 @@ def guardrails(
         defined = value is not None and math.isfinite(float(value))
         responses: float = math.nan
         thin = False
-        if goal["dimension"] == "happiness" and own.get("happiness_responses") is not None:
-            responses = float(own["happiness_responses"])  # type: ignore[arg-type]
+        answers = own.get("happiness_responses")
+        if goal["dimension"] == "happiness" and answers is not None:
+            responses = float(answers)
             thin = defined and responses < max(1, min_survey_responses)
-        below = bool(defined and not thin and float(value) < float(goal["target"]))  # type: ignore[arg-type]
+        below = bool(
+            defined and value is not None and not thin and float(value) < float(goal["target"])
+        )
         if not defined:
             status = NO_VALUE
         elif thin:
             status = TOO_FEW
         else:
             status = BELOW if below else MEETS
-        number = float(value) if defined else math.nan  # type: ignore[arg-type]
+        number = float(value) if defined and value is not None else math.nan
         rows.append(
             {**goal, "value": number, "responses": responses, "below_target": below,
              "status": status}

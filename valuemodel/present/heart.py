@@ -155,12 +155,13 @@ def format_duration(seconds: float | None) -> str:
 
 def goal_status(value: float | None, target: float | None) -> str:
     """'met' (value at or above target), 'below goal', 'no data' or 'no goal'."""
-    if _number(target) is None:
+    limit = _number(target)
+    if limit is None:
         return NO_GOAL
     value = _number(value)
     if value is None:
         return NO_DATA
-    return MET if value >= float(target) else BELOW  # type: ignore[arg-type]
+    return MET if value >= limit else BELOW
 
 
 # ---------------------------------------------------------------- goals
@@ -808,7 +809,7 @@ def gsm_table(
                 shown = nps_with_n(value, n)
                 if target is not None and not metrics.enough_responses(n, min_responses):
                     status = TOO_FEW
-            backstop_below = bool(goal) and goal["role"] == "backstop" and status == BELOW  # type: ignore[index]
+            backstop_below = bool(goal and goal["role"] == "backstop" and status == BELOW)
             rows.append(
                 {
                     "Product": (names or {}).get(pid, pid),
