@@ -9,6 +9,7 @@ DATABASE_URL disables every writing feature with an explanation, whoever is sign
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import streamlit as st
 
@@ -42,8 +43,10 @@ def auth_configured() -> bool:
 
 def editors() -> tuple[str, ...]:
     configured = _secret("access") or {}
-    raw = configured.get("editors") or config.current().optional("VALUEDASH_EDITORS")
-    return access.parse_editors(raw)  # type: ignore[arg-type]
+    # st.secrets is TOML: `editors` is a list of addresses (or one comma-separated text).
+    listed = cast("str | list[str] | None", configured.get("editors"))
+    raw = listed or config.current().optional("VALUEDASH_EDITORS")
+    return access.parse_editors(raw)
 
 
 @st.cache_data(ttl=60, show_spinner=False)

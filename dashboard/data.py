@@ -6,6 +6,9 @@ changed assumption) call `invalidate()` so every page shows the new numbers at o
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
 import pandas as pd
 import streamlit as st
 
@@ -15,15 +18,20 @@ from valuemodel.core.segments import Segment
 from valuemodel.data import db, store
 from valuemodel.data.report import build_report
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from valuemodel.core.scenario import Baseline
+
 TTL_SECONDS = 300
 
 
-def engine():
+def engine() -> Engine:
     """The one engine: writes, and the reads that must see this session's own writes."""
     return db.get_engine()
 
 
-def read_engine():
+def read_engine() -> Engine:
     """Where the pages read: DATABASE_READ_URL (a replica) when set, else the one engine."""
     return db.get_read_engine()
 
@@ -96,7 +104,7 @@ def causal_backing(product_id: str | None) -> dict[tuple[str, str], str]:
     return backing_of([(p.product_id, p.releases) for p in everything.products], links)
 
 
-def period_default(today) -> Period:
+def period_default(today: dt.date) -> Period:
     return default_period(data_months(), today)
 
 
@@ -226,7 +234,7 @@ def readme_section(heading: str) -> str | None:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def scenario_baseline(product_id: str, month_to: str):
+def scenario_baseline(product_id: str, month_to: str) -> Baseline:
     """The product's scenario baseline (three complete months ending `month_to`),
     valued with the stored assumptions."""
     return store.fetch_scenario_baseline(read_engine(), product_id, month_to, assumptions())
@@ -238,19 +246,19 @@ def saved_scenarios(product_id: str) -> pd.DataFrame:
     return store.fetch_scenarios(engine(), product_id)
 
 
-def save_scenario(**values) -> int:
+def save_scenario(**values: Any) -> int:
     """Write through `store.save_scenario`, then forget the cached list."""
     scenario_id = store.save_scenario(engine(), **values)
     saved_scenarios.clear()
     return scenario_id
 
 
-def rename_scenario(**values) -> None:
+def rename_scenario(**values: Any) -> None:
     store.rename_scenario(engine(), **values)
     saved_scenarios.clear()
 
 
-def delete_scenario(**values) -> bool:
+def delete_scenario(**values: Any) -> bool:
     done = store.delete_scenario(engine(), **values)
     saved_scenarios.clear()
     return done

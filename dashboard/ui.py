@@ -12,8 +12,11 @@ import streamlit as st
 
 from valuemodel.data import db
 from valuemodel.present.formats import number
+from valuemodel.present.value import DeltaColor
 
 if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
+
     from dashboard.access import Access
     from dashboard.frame import Selection
 
@@ -63,18 +66,16 @@ def show_failure(exc: BaseException) -> None:
 
 
 def tile(
-    container: object,
+    container: DeltaGenerator,
     label: str,
     value: str,
     *,
     delta: str | None = None,
-    delta_color: str = "normal",
+    delta_color: DeltaColor = "normal",
     help: str | None = None,
 ) -> None:
     """One headline figure (st.metric) with an optional change and an explanation."""
-    container.metric(  # type: ignore[attr-defined]
-        label, value, delta=delta, delta_color=delta_color, help=help, border=True
-    )
+    container.metric(label, value, delta=delta, delta_color=delta_color, help=help, border=True)
 
 
 def selection() -> Selection:

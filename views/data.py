@@ -21,8 +21,8 @@ st.caption(
     "import, and what every metric means."
 )
 rights = ui.rights()
-can_edit = bool(rights.can_edit)  # type: ignore[attr-defined]
-if not rights.auth_configured and not ui.presenting():  # type: ignore[attr-defined]
+can_edit = bool(rights.can_edit)
+if not rights.auth_configured and not ui.presenting():
     st.caption(
         ":material/person: Local single-user mode: anyone who can open this app can change "
         "data. Configure `[auth]` to require sign-in (see README)."
@@ -51,7 +51,7 @@ st.markdown(
     )
 )
 if not can_edit:
-    st.info(str(rights.reason), icon=":material/lock:")  # type: ignore[attr-defined]
+    st.info(str(rights.reason), icon=":material/lock:")
 with st.form("assumptions_form", border=True):
     columns = st.columns(4)
     hourly_cost = columns[0].number_input(
@@ -150,7 +150,7 @@ st.markdown(
     "nothing is written. Rows whose key already exists replace the stored ones."
 )
 if not can_edit:
-    st.info(str(rights.reason), icon=":material/lock:")  # type: ignore[attr-defined]
+    st.info(str(rights.reason), icon=":material/lock:")
 round_key = f"upload_{st.session_state.get('upload_round', 0)}"
 uploads = st.file_uploader(
     "CSV files",
@@ -187,8 +187,8 @@ if st.button(
             try:
                 result = imports.import_uploads(
                     data.engine(),
-                    bool(now.can_edit),  # type: ignore[attr-defined]
-                    now.reason,  # type: ignore[attr-defined]
+                    bool(now.can_edit),
+                    now.reason,
                     list(uploads or []),
                     replace_months=bool(replace_months),
                     progress=status.write,
@@ -238,8 +238,8 @@ if can_edit:
             disabled=doomed is None or typed != doomed,
         ):
             now = ui.rights()
-            if not now.can_edit:  # type: ignore[attr-defined]
-                st.error(str(now.reason), icon=":material/lock:")  # type: ignore[attr-defined]
+            if not now.can_edit:
+                st.error(str(now.reason), icon=":material/lock:")
             elif doomed is None or typed != doomed:
                 st.error("Type the product id exactly to confirm.", icon=":material/error:")
             else:

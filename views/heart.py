@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -18,6 +17,7 @@ from dashboard import data, segment_filter, ui
 from valuemodel.core import metrics
 from valuemodel.core.contract import HEART_DIMENSIONS
 from valuemodel.present import heart
+from valuemodel.present.charts import TopChart
 from valuemodel.present.heart_charts import (
     adoption_by_product_chart,
     cohort_chart,
@@ -33,7 +33,7 @@ from valuemodel.present.pages import heart as page
 from valuemodel.present.text import plain
 
 
-def show(chart: alt.TopLevelMixin) -> None:
+def show(chart: TopChart) -> None:
     st.altair_chart(chart, width="stretch")
 
 

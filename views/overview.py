@@ -74,8 +74,8 @@ with buyer_side:
             tile.label,
             shown[label],
             delta=tile.delta if label == "Payback" else None,
-            delta_color=tile.delta_color,  # type: ignore[arg-type]
-            delta_arrow=tile.delta_arrow,  # type: ignore[arg-type]
+            delta_color=tile.delta_color,
+            delta_arrow=tile.delta_arrow,
             help=tile.help,
             border=True,
             width=TILE_WIDTH,
@@ -143,7 +143,7 @@ with user_side:
                 dimension_chart(
                     card.dimension,
                     series,
-                    None if target is None else float(target),  # type: ignore[arg-type]
+                    None if target is None else float(target),
                     title=(f"{card.label}: {card.score_phrase}", card.detail),
                     compact=True,
                     height=80,
@@ -188,7 +188,7 @@ if selection.is_portfolio:
     responses = heart.responses_of_month(
         metrics.monthly_values(months_frame, assumptions.loaded_hourly_cost), period.last
     )
-    grid = heart.portfolio_grid(products, goals, responses, assumptions.min_survey_responses)  # type: ignore[arg-type]
+    grid = heart.portfolio_grid(products, goals, responses, assumptions.min_survey_responses)
     st.altair_chart(
         score_heatmap(grid, f"HEART scores by product, {period.last} (100 = goal met)"),
         width="stretch",
@@ -202,7 +202,7 @@ if selection.is_portfolio:
         selection_mode="product",
         key="value_map",
     )
-    chosen = (event.selection.get("product") or [{}])[0] if event else {}  # type: ignore[union-attr]
+    chosen = (event.selection.get("product") or [{}])[0] if event else {}
     if chosen.get("product_id"):
         frame.open_product(str(chosen["product_id"]))
     missing = overview.unplaced(products)

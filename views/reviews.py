@@ -31,7 +31,7 @@ if message:
 # ------------------------------------------------------------------ freeze
 
 with st.container(border=True):
-    st.markdown(f"**Freeze this review**: {plain(sel.label)}")  # type: ignore[attr-defined]
+    st.markdown(f"**Freeze this review**: {plain(sel.label)}")
     st.caption(
         "Keeps the selection and period, the full report, the brief (PDF), the notes, a plan "
         "if you pick one, who froze it and when. A frozen review never changes, even after "
@@ -58,8 +58,8 @@ with st.container(border=True):
                     review_cli.freeze(
                         data.engine(),
                         name=name,
-                        period=sel.period,  # type: ignore[attr-defined]
-                        product_id=sel.product_id,  # type: ignore[attr-defined]
+                        period=sel.period,
+                        product_id=sel.product_id,
                         author=str(getattr(rights, "user_email", None) or ""),
                         plan_name=plan_name,
                     )

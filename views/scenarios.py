@@ -15,6 +15,7 @@ import time
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import data, ui
 from dashboard import scenario_state as state
@@ -32,10 +33,10 @@ def _pick_product() -> None:
         st.session_state["product"] = choice  # the frame's selector: it updates the URL
 
 
-def show_tile(container: object, tile: model.Tile) -> None:
+def show_tile(container: DeltaGenerator, tile: model.Tile) -> None:
     """A headline tile; no change reads 'same as baseline', without colour or arrow."""
     quiet = tile.delta is None or tile.kind == "off"
-    container.metric(  # type: ignore[attr-defined]
+    container.metric(
         tile.label,
         tile.value,
         delta=tile.delta or model.SAME,
@@ -49,7 +50,7 @@ def show_tile(container: object, tile: model.Tile) -> None:
 sel = ui.selection()
 st.title("Scenarios")
 
-if sel.is_portfolio:  # type: ignore[attr-defined]
+if sel.is_portfolio:
     products = data.products()
     if products.empty:
         ui.empty_state("No products are loaded yet.")
@@ -76,7 +77,7 @@ if sel.is_portfolio:  # type: ignore[attr-defined]
     )
     st.stop()
 
-baseline: scenario.Baseline = data.scenario_baseline(sel.product_id, sel.period.last)  # type: ignore[attr-defined]
+baseline: scenario.Baseline = data.scenario_baseline(sel.product_id, sel.period.last)  # type: ignore[arg-type]
 window = f"{baseline.months[0]} to {baseline.months[-1]}"
 if not baseline.has_usage and baseline.cost == 0:
     st.info(
@@ -231,10 +232,10 @@ def saved_scenarios(baseline: scenario.Baseline) -> None:
     st.subheader("Saved scenarios")
     state.show_flash()
     rights = ui.rights()
-    can_edit = bool(rights.can_edit)  # type: ignore[attr-defined]
+    can_edit = bool(rights.can_edit)
     editing = not ui.presenting()  # presentation mode leaves the editing controls out
     if editing and not can_edit:
-        st.info(str(rights.reason), icon=":material/lock:")  # type: ignore[attr-defined]
+        st.info(str(rights.reason), icon=":material/lock:")
     save_col, manage_col = st.columns(2, gap="large")
     if editing:
         with save_col, st.form(f"scenario_save_{pid}", border=True):
@@ -246,7 +247,7 @@ def saved_scenarios(baseline: scenario.Baseline) -> None:
                 key=f"scenario_name_{pid}",
             )
             if "scenario_author" not in st.session_state:
-                st.session_state["scenario_author"] = rights.user_email or ""  # type: ignore[attr-defined]
+                st.session_state["scenario_author"] = rights.user_email or ""
             author = st.text_input(
                 "Your name or team (optional)", max_chars=scenario.AUTHOR_MAX, key="scenario_author"
             )

@@ -11,9 +11,9 @@ from valuemodel.present.formats import money, percent
 from valuemodel.present.text import plain
 
 selection = ui.selection()
-period = selection.period  # type: ignore[attr-defined]
-product_id = selection.product_id  # type: ignore[attr-defined]
-name = plain(selection.product_name)  # type: ignore[attr-defined]  # for Markdown
+period = selection.period
+product_id = selection.product_id
+name = plain(selection.product_name)  # for Markdown
 
 st.title("Value")
 st.caption(
@@ -47,7 +47,7 @@ previous = (
     value.buyer_figures(previous_months, assumptions.loaded_hourly_cost) if has_previous else None
 )
 
-subject = "The portfolio" if selection.is_portfolio else selection.product_name  # type: ignore[attr-defined]
+subject = "The portfolio" if selection.is_portfolio else selection.product_name
 st.markdown("#### " + plain(value.verdict(subject, buyer, period.first, period.last, currency)))
 
 # ---------------------------------------------------------------- headline tiles
@@ -61,8 +61,8 @@ for row in (tiles[:3], tiles[3:]):
             tile.label,
             tile.value,
             delta=tile.delta,
-            delta_color=tile.delta_color,  # type: ignore[arg-type]
-            delta_arrow=tile.delta_arrow,  # type: ignore[arg-type]
+            delta_color=tile.delta_color,
+            delta_arrow=tile.delta_arrow,
             help=tile.help,
             border=True,
             height="stretch",
@@ -78,7 +78,7 @@ right.altair_chart(value.monthly_chart(flows, currency), width="stretch")
 ledger = value.baseline_ledger(
     data.baseline_ledger(period.first, period.last, product_id), assumptions.loaded_hourly_cost
 )
-if selection.is_portfolio:  # type: ignore[attr-defined]
+if selection.is_portfolio:
     st.subheader("Products ranked by net value")
     ranking = value.product_ranking(report, currency)
     st.altair_chart(value.ranking_chart(ranking, currency), width="stretch")
@@ -147,7 +147,7 @@ st.markdown(
 )
 if not ledger.empty:
     columns = [c for c in value.LEDGER_COLUMNS if c != "product_id"]
-    if not selection.is_portfolio:  # type: ignore[attr-defined]
+    if not selection.is_portfolio:
         columns.remove("product_name")
     ui.table(
         value.styled_table(
@@ -188,7 +188,7 @@ if not ledger.empty:
             "(the headline tiles)."
         )
     )
-elif selection.is_portfolio:  # type: ignore[attr-defined]
+elif selection.is_portfolio:
     st.warning(
         "No task baselines are recorded, so no savings can be counted. Import "
         "task_baselines.csv on the Data page.",

@@ -321,8 +321,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: interrupted; nothing was written by the unfinished step", file=sys.stderr)
         return 130
     except Exception as exc:
-        if getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501":
-            detail = str(exc.orig).splitlines()[0]  # type: ignore[attr-defined]
+        orig = getattr(exc, "orig", None)
+        if getattr(orig, "sqlstate", None) == "42501":
+            detail = str(orig).splitlines()[0]
             print(
                 f"error: this database role may not write ({detail}); connect with a writer "
                 "role (see `python -m valuemodel roles`). Nothing was written.",

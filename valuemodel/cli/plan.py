@@ -83,8 +83,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
         stored = plans.fetch_plan(engine, args.load)
         if stored is None:
             raise ReportError(f"no saved plan named {args.load[:60]!r}; `plan --format text` lists")
-        choices.update(dict(stored["choices"]))  # type: ignore[call-overload]
-        horizon = int(stored["horizon"])  # type: ignore[call-overload]
+        choices.update(dict(stored["choices"]))
+        horizon = int(stored["horizon"])
     choices.update(parse_choices(args.assignments))
     month_to = (
         args.month_to

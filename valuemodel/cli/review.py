@@ -51,8 +51,8 @@ def freeze(
             result = plans.evaluate(
                 engine,
                 month_to=period.last,
-                choices=dict(stored["choices"]),  # type: ignore[call-overload]
-                horizon=int(stored["horizon"]),  # type: ignore[call-overload]
+                choices=dict(stored["choices"]),
+                horizon=int(stored["horizon"]),
             )
         except core_plan.PlanError as exc:
             raise ReportError(f"the plan {plan_name!r} cannot be evaluated: {exc}") from None

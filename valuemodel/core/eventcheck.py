@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
@@ -253,7 +254,7 @@ def fast_typed(
     )
 
 
-def chunk_frame(batch: pa.RecordBatch):
+def chunk_frame(batch: pa.RecordBatch) -> pd.DataFrame:
     """The chunk as the all-text pandas frame `csvcheck` checks."""
     return batch.to_pandas()
 

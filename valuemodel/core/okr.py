@@ -469,7 +469,7 @@ TOO_FEW = "too few responses"
 
 def guardrails(
     goals: pd.DataFrame,
-    values: Mapping[str, Mapping[str, object]],
+    values: Mapping[str, Mapping[str, float | None]],
     min_survey_responses: int = DEFAULT_MIN_SURVEY_RESPONSES,
 ) -> pd.DataFrame:
     """HEART goals with their current value and whether each meets its target.
@@ -491,7 +491,7 @@ def guardrails(
     for goal in goals.to_dict("records"):
         own = values.get(str(goal["product_id"]), {})
         value = own.get(str(goal["dimension"]))
-        defined = value is not None and math.isfinite(float(value))  # type: ignore[arg-type]
+        defined = value is not None and math.isfinite(float(value))
         responses: float = math.nan
         thin = False
         if goal["dimension"] == "happiness" and own.get("happiness_responses") is not None:

@@ -54,7 +54,7 @@ class _Sink:
         self.cursor = cursor
         self.load = load
         self.copy: Copy | None = None
-        self._context: object = None
+        self._context: contextlib.AbstractContextManager[Copy] | None = None
 
     def _open(self) -> None:
         context = self.cursor.copy(
@@ -66,7 +66,7 @@ class _Sink:
     def close(self) -> None:
         if self._context is not None:
             started = time.perf_counter()
-            self._context.__exit__(None, None, None)  # type: ignore[attr-defined]
+            self._context.__exit__(None, None, None)
             self.load.add_time("copy_wait", time.perf_counter() - started)
         self._context = None
         self.copy = None
@@ -75,7 +75,7 @@ class _Sink:
         if self._context is not None:
             # The transaction is rolled back anyway: a failing COPY end changes nothing.
             with contextlib.suppress(Exception):
-                self._context.__exit__(type(exc), exc, exc.__traceback__)  # type: ignore[attr-defined]
+                self._context.__exit__(type(exc), exc, exc.__traceback__)
         self._context = None
         self.copy = None
 

@@ -3,8 +3,10 @@ saved scenarios). The plan math lives in `valuemodel.core.plan`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping
+from typing import TypedDict, cast
 
 import pandas as pd
 from sqlalchemy.engine import Engine
@@ -24,10 +26,22 @@ def fetch_plans(engine: Engine) -> pd.DataFrame:
     return store._frame(engine, "plan_list")
 
 
-def fetch_plan(engine: Engine, name: str) -> dict[str, object] | None:
+class StoredPlan(TypedDict):
+    """One saved plan as the plan_get query returns it."""
+
+    plan_id: int
+    name: str
+    author: str
+    choices: dict[str, str]  # product id -> pick
+    horizon: int  # months
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+def fetch_plan(engine: Engine, name: str) -> StoredPlan | None:
     """One saved plan by name (the plan_list columns), or None."""
     frame = store._frame(engine, "plan_get", plan_name=name)
-    return None if frame.empty else frame.iloc[0].to_dict()
+    return None if frame.empty else cast(StoredPlan, frame.iloc[0].to_dict())
 
 
 def save_plan(

@@ -6,12 +6,17 @@ no raw events ever leave PostgreSQL. Months are passed as 'YYYY-MM' strings.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 from sqlalchemy.engine import Engine
 
 from valuemodel.core.contract import Assumptions, is_demo_source
 from valuemodel.core.segments import USER_COLUMNS, Segment
 from valuemodel.data import queries
+
+if TYPE_CHECKING:
+    from valuemodel.core.scenario import Baseline
 
 
 def first_of_month(month: str) -> str:
@@ -364,7 +369,7 @@ def fetch_scenario_baseline_frames(
 
 def fetch_scenario_baseline(
     engine: Engine, product_id: str, month_to: str, assumptions: Assumptions | None = None
-):
+) -> Baseline:
     """The scenario baseline (`valuemodel.scenario.Baseline`) of one product from its
     three complete months ending `month_to`, valued with `assumptions` (the stored ones
     when None). LookupError for an unknown product."""

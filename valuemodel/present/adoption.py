@@ -44,7 +44,7 @@ def funnel_table(funnel: Funnel) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def funnel_chart(funnel: Funnel, title: str) -> alt.TopLevelMixin:
+def funnel_chart(funnel: Funnel, title: str) -> charts.TopChart:
     """Horizontal bars, one per step, labelled with the count and the step's conversion."""
     rows = []
     for order, (step, people, share) in enumerate(funnel.conversions()):
@@ -71,7 +71,7 @@ def funnel_chart(funnel: Funnel, title: str) -> alt.TopLevelMixin:
     return styled(alt.layer(bars, text).properties(title=title), height=200)
 
 
-def heatmap_chart(grid: pd.DataFrame, attribute: str, title: str) -> alt.TopLevelMixin:
+def heatmap_chart(grid: pd.DataFrame, attribute: str, title: str) -> charts.TopChart:
     """Segments (rows) by months (columns), coloured by adoption (fraction)."""
     frame = grid.copy()
     frame["month_label"] = pd.to_datetime(frame["month"]).dt.strftime("%Y-%m")

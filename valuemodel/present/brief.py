@@ -12,6 +12,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import altair as alt
 import pandas as pd
@@ -21,6 +22,9 @@ from valuemodel.core.contract import HEART_DIMENSIONS
 from valuemodel.core.report import ProductReport, User
 from valuemodel.present import charts, heart, labels, value
 from valuemodel.present.formats import MISSING, money, months, nps, number, percent, score
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 DIMENSION_NAMES = labels.DIMENSIONS
@@ -61,7 +65,7 @@ class Brief:
     notes: tuple[str, ...] = ()  # the period's latest notes, plain text
 
 
-def heart_scores_chart(scores: dict[str, float | None], title: str) -> alt.TopLevelMixin:
+def heart_scores_chart(scores: dict[str, float | None], title: str) -> charts.TopChart:
     """The five HEART scores (0-100) as bars; a missing score is labelled, not drawn as 0."""
     rows = [
         {
@@ -294,7 +298,7 @@ def _loss_makers(entries: Sequence[ProductReport], currency: str) -> str:
 # ---------------------------------------------------------------- rendering
 
 
-def _fonts(pdf) -> tuple[str, bool]:
+def _fonts(pdf: FPDF) -> tuple[str, bool]:
     """A Unicode font when the system has DejaVu, else the core Helvetica (Latin-1 only)."""
     regular, bold = DEJAVU / "DejaVuSans.ttf", DEJAVU / "DejaVuSans-Bold.ttf"
     if regular.exists() and bold.exists():

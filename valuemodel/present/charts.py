@@ -75,6 +75,16 @@ def _wrap_title(chart: Any, width: int, sub_width: int) -> Any:
 # Any top-level Altair chart; `style` returns the same kind it was given, so that
 # `st.altair_chart` (typed for the concrete chart classes) accepts the result.
 AnyChart = TypeVar("AnyChart", bound=alt.TopLevelMixin)
+# A finished top-level chart, as the page and `st.altair_chart` take it.
+TopChart = (
+    alt.Chart
+    | alt.LayerChart
+    | alt.FacetChart
+    | alt.ConcatChart
+    | alt.HConcatChart
+    | alt.VConcatChart
+    | alt.RepeatChart
+)
 
 
 def style(chart: AnyChart, *, height: int | alt.Step = 280) -> AnyChart:

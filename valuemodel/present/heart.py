@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal, TypedDict, cast
 
 import pandas as pd
 
@@ -165,15 +166,27 @@ def goal_status(value: float | None, target: float | None) -> str:
 # ---------------------------------------------------------------- goals
 
 
-def goals_by_dimension(goals: pd.DataFrame, product_id: str) -> dict[str, dict[str, object]]:
+class GoalRow(TypedDict, total=False):
+    """One row of the heart_goals query (a product's goal for one HEART dimension)."""
+
+    product_id: str
+    dimension: str
+    role: str
+    goal: str
+    signal: str
+    metric: str
+    target: float
+
+
+def goals_by_dimension(goals: pd.DataFrame, product_id: str) -> dict[str, GoalRow]:
     """One product's goal rows keyed by dimension (role, goal, signal, metric, target)."""
     own = goals[goals["product_id"] == product_id] if not goals.empty else goals
-    return {str(row["dimension"]): row.to_dict() for _, row in own.iterrows()}
+    return {str(row["dimension"]): cast(GoalRow, row.to_dict()) for _, row in own.iterrows()}
 
 
 def targets_of(goals: pd.DataFrame, product_id: str) -> dict[str, float]:
     """One product's targets by dimension, in each dimension's unit (as report uses)."""
-    return {d: float(g["target"]) for d, g in goals_by_dimension(goals, product_id).items()}  # type: ignore[arg-type]
+    return {d: float(g["target"]) for d, g in goals_by_dimension(goals, product_id).items()}
 
 
 # ---------------------------------------------------------------- dimension cards
@@ -251,7 +264,7 @@ class DimensionCard:
         return format_change(self.dimension, self.value - self.previous_value)
 
     @property
-    def change_colour(self) -> str:
+    def change_colour(self) -> Literal["normal", "off"]:
         """'off' (grey, no arrow colour) for an unchanged value, else 'normal'."""
         text = self.change
         return "normal" if text and text[0] in "+-" else "off"

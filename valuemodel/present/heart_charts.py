@@ -63,7 +63,7 @@ def dimension_chart(
     compact: bool = False,
     low_confidence_months: int = 0,
     min_responses: int = heart.LOW_CONFIDENCE_RESPONSES,
-) -> alt.TopLevelMixin:
+) -> charts.TopChart:
     """One product's monthly values of a dimension, with its goal as a dashed line and,
     for happiness, retention and task success, its 90% interval as a band (series
     columns low and high, from `heart.monthly_scores`).
@@ -126,7 +126,7 @@ def dimension_chart(
 
 def index_chart(
     index: pd.DataFrame, title: str, colour_field: str | None = None
-) -> alt.TopLevelMixin:
+) -> charts.TopChart:
     """HEART index by month (0-100), one line per product when `colour_field` is given."""
     encoding = {
         "x": alt.X("month:T", axis=MONTH_AXIS),
@@ -149,7 +149,7 @@ def index_chart(
     return styled(chart.properties(title=title), height=230)
 
 
-def lifecycle_chart(long: pd.DataFrame, title: tuple[str, str]) -> alt.TopLevelMixin:
+def lifecycle_chart(long: pd.DataFrame, title: tuple[str, str]) -> charts.TopChart:
     """New, returning and resurrected users above the axis; users gone dormant below."""
     long = with_month_label(long)
     chart = (
@@ -182,7 +182,7 @@ def lifecycle_chart(long: pd.DataFrame, title: tuple[str, str]) -> alt.TopLevelM
     return styled(chart, height=280)
 
 
-def reach_chart(values: pd.DataFrame, target: float | None, title: str) -> alt.TopLevelMixin:
+def reach_chart(values: pd.DataFrame, target: float | None, title: str) -> charts.TopChart:
     """Active users per month against the eligible population (and the adoption goal)."""
     frame = with_month_label(values[["month", "active_users", "eligible_users", "adoption"]])
     frame["adoption_text"] = [formatting.percent(a) for a in frame["adoption"]]
@@ -228,7 +228,7 @@ def reach_chart(values: pd.DataFrame, target: float | None, title: str) -> alt.T
     return styled(alt.layer(*layers).properties(title=title), height=280)
 
 
-def adoption_by_product_chart(frame: pd.DataFrame, title: str) -> alt.TopLevelMixin:
+def adoption_by_product_chart(frame: pd.DataFrame, title: str) -> charts.TopChart:
     """Each product's adoption in the last month, with its goal as a tick."""
     frame = frame.copy()
     frame["adoption_text"] = [formatting.percent(a) for a in frame["adoption"]]
@@ -274,7 +274,7 @@ def adoption_by_product_chart(frame: pd.DataFrame, title: str) -> alt.TopLevelMi
     return styled(chart, height=max(160, 34 * len(frame)))
 
 
-def cohort_chart(grid: pd.DataFrame, title: str) -> alt.TopLevelMixin:
+def cohort_chart(grid: pd.DataFrame, title: str) -> charts.TopChart:
     """Share of each monthly cohort active k months after its first month."""
     frame = grid[grid["months_since"] > 0].copy()
     frame["cohort_label"] = [
@@ -319,7 +319,7 @@ def cohort_chart(grid: pd.DataFrame, title: str) -> alt.TopLevelMixin:
     return styled(chart, height=max(180, 26 * len(order)))
 
 
-def duration_chart(series: pd.DataFrame, title: str) -> alt.TopLevelMixin:
+def duration_chart(series: pd.DataFrame, title: str) -> charts.TopChart:
     """Median task duration per action and month, in minutes."""
     frame = series.copy()
     frame["duration_text"] = [heart.format_duration(s) for s in frame["duration_median"]]
@@ -341,7 +341,7 @@ def duration_chart(series: pd.DataFrame, title: str) -> alt.TopLevelMixin:
     return styled(alt.layer(chart, *charts.current_markers()).properties(title=title), height=260)
 
 
-def nps_chart(nps: pd.DataFrame, target: float | None, title: str) -> alt.TopLevelMixin:
+def nps_chart(nps: pd.DataFrame, target: float | None, title: str) -> charts.TopChart:
     """Monthly NPS bars (each month's rolling quarter) with their 90% intervals as error
     bars; quarters with too few responses to score in a pale tint; counts on top."""
     frame = with_month_label(nps)
@@ -416,7 +416,7 @@ def nps_chart(nps: pd.DataFrame, target: float | None, title: str) -> alt.TopLev
     return styled(alt.layer(*layers).properties(title=title), height=260)
 
 
-def score_heatmap(grid: pd.DataFrame, title: str) -> alt.TopLevelMixin:
+def score_heatmap(grid: pd.DataFrame, title: str) -> charts.TopChart:
     """Products by HEART dimension: the score as colour and number, gaps named in text."""
     columns = [heart.DIMENSION_LABELS[d] for d in HEART_DIMENSIONS] + ["HEART index"]
     order = list(dict.fromkeys(grid["name"]))

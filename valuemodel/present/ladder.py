@@ -17,6 +17,7 @@ import math
 import re
 import textwrap
 from collections.abc import Iterable, Mapping
+from typing import SupportsFloat, TypeGuard
 
 import altair as alt
 import pandas as pd
@@ -102,6 +103,11 @@ def _missing(value: object) -> bool:
         return True
 
 
+def _finite(value: object) -> TypeGuard[SupportsFloat]:
+    """True for a finite number (the opposite of _missing); float(value) is then safe."""
+    return not _missing(value)
+
+
 def r_text(r: object) -> str:
     """'r = 0.81' or 'r = −0.42' (a true minus sign)."""
     value = float(r)  # type: ignore[arg-type]
@@ -125,12 +131,10 @@ def verdict_of(value: object) -> str:
 
 def numbers_text(r: object, r_changes: object, months: object, lag_months: object) -> str:
     """'r 0.81 · changes 0.61 · 14 mo · lag 2' (true minus signs); '' without r."""
-    if _missing(r):
+    if not _finite(r):
         return ""
-    parts = [f"r {float(r):.2f}"]  # type: ignore[arg-type]
-    parts.append(
-        "changes —" if _missing(r_changes) else f"changes {float(r_changes):.2f}"  # type: ignore[arg-type]
-    )
+    parts = [f"r {float(r):.2f}"]
+    parts.append("changes —" if not _finite(r_changes) else f"changes {float(r_changes):.2f}")
     parts.append(f"{int(months)} mo")  # type: ignore[call-overload]
     if not _missing(lag_months) and int(lag_months):  # type: ignore[call-overload]
         parts.append(f"lag {int(lag_months)}")  # type: ignore[call-overload]
@@ -437,9 +441,9 @@ def strength_words(r: object) -> str:
     'Moderate' (0.4 to 0.7), 'Weak' (0.2 to 0.4) or 'Little or no' (below 0.2), and
     'inverse' when r is negative (one rises as the other falls). 'Not enough data'
     without r."""
-    if _missing(r):
+    if not _finite(r):
         return "Not enough data"
-    value = float(r)  # type: ignore[arg-type]
+    value = float(r)
     size = abs(value)
     if size >= 0.7:
         word = "Strong"
@@ -454,9 +458,9 @@ def strength_words(r: object) -> str:
 
 def kr_value_text(value: object, unit: str, digits: int = 1) -> str:
     """A key-result value with its unit: '35.0%', '20.0 deploys per day'; '—' if missing."""
-    if _missing(value):
+    if not _finite(value):
         return MISSING
-    text = number(float(value), digits)  # type: ignore[arg-type]
+    text = number(float(value), digits)
     unit = " ".join(str(unit or "").split())
     if unit in ("%", "percent"):
         return f"{text}%"
@@ -465,15 +469,15 @@ def kr_value_text(value: object, unit: str, digits: int = 1) -> str:
 
 def kr_range_text(baseline: object, target: object, unit: str, digits: int = 1) -> str:
     """'20.0 → 50.0 deploys per day' (the unit once, after the target)."""
-    start = number(float(baseline), digits) if not _missing(baseline) else MISSING  # type: ignore[arg-type]
+    start = number(float(baseline), digits) if _finite(baseline) else MISSING
     return f"{start} → {kr_value_text(target, unit, digits)}"
 
 
 def expected_text(rule: str, elapsed: object, period: object) -> str:
     """What progress a key result should show by now: '83% of FY2026' under the period
     rule, 'trend' when the last measurements decide, '—' otherwise."""
-    if rule == "period" and not _missing(elapsed):
-        return f"{percent(float(elapsed), 0)} of {' '.join(str(period).split())[:16]}"  # type: ignore[arg-type]
+    if rule == "period" and _finite(elapsed):
+        return f"{percent(float(elapsed), 0)} of {' '.join(str(period).split())[:16]}"
     if rule == "trend":
         return "by trend"
     return MISSING
@@ -497,16 +501,16 @@ def status_css(status: object) -> str:
 
 def kr_digits(*values: object) -> int:
     """0 decimals when every given value is whole, else 1 (one precision per key result)."""
-    present = [float(v) for v in values if not _missing(v)]  # type: ignore[arg-type]
+    present = [float(v) for v in values if _finite(v)]
     return 0 if all(v == round(v) for v in present) else 1
 
 
 def heart_value_text(dimension: str, value: object, currency: str = "USD") -> str:
     """A HEART (or savings) value in its unit: NPS '+23', engagement '4.2 days',
     fractions as '61.0%', savings as money; '—' when undefined."""
-    if _missing(value):
+    if not _finite(value):
         return MISSING
-    number_value = float(value)  # type: ignore[arg-type]
+    number_value = float(value)
     if dimension == "happiness":
         return nps(number_value)
     if dimension == "engagement":
@@ -559,7 +563,7 @@ def co_movement_chart(
     currency: str = "USD",
     verdict: object = None,
     r_changes: object = None,
-) -> alt.TopLevelMixin:
+) -> charts.TopChart:
     """The key result (orange, left axis, target dashed) and the product metric shifted
     forward by the lag (blue, right axis) on one month axis, from `okr.aligned_series`,
     so the months that r pairs sit one above the other. The title states the takeaway.
@@ -804,8 +808,8 @@ def link_rows(
                 "Claim": okr.evidence_text(str(link.evidence), judged, cause),
                 "r": MISSING if _missing(link.r) else f"{float(link.r):.2f}".replace("-", "−"),
                 "r of changes": MISSING
-                if _missing(r_changes)
-                else f"{float(r_changes):.2f}".replace("-", "−"),  # type: ignore[arg-type]
+                if not _finite(r_changes)
+                else f"{float(r_changes):.2f}".replace("-", "−"),
                 "Months": _months_text(link.months, months_changes),
             }
         )
@@ -814,17 +818,17 @@ def link_rows(
 
 def _months_text(months: object, months_changes: object) -> str:
     """'22 / 21': the pairs behind r and behind r of changes."""
-    if _missing(months):
+    if not _finite(months):
         return MISSING
-    text = str(int(float(months)))  # type: ignore[arg-type]
-    if not _missing(months_changes):
-        text += f" / {int(float(months_changes))}"  # type: ignore[arg-type]
+    text = str(int(float(months)))
+    if _finite(months_changes):
+        text += f" / {int(float(months_changes))}"
     return text
 
 
 def guardrail_value_text(dimension: str, value: object, responses: object) -> str:
     """A guardrail's current value; an NPS carries its n: '+38 (n=412)'."""
     text = heart_value_text(dimension, value)
-    if dimension == "happiness" and text != MISSING and not _missing(responses):
-        text += f" (n={int(float(responses)):,})"  # type: ignore[arg-type]
+    if dimension == "happiness" and text != MISSING and _finite(responses):
+        text += f" (n={int(float(responses)):,})"
     return text

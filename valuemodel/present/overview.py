@@ -66,7 +66,7 @@ def value_map_title(data: pd.DataFrame) -> str:
     return f"{both} of {len(data)} products pay for themselves and score 70+ with their users"
 
 
-def value_map_chart(data: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
+def value_map_chart(data: pd.DataFrame, currency: str) -> charts.TopChart:
     """Products by HEART index (x) and ROI (y), sized by cost; a click selects a product."""
     pick = alt.selection_point(fields=["product_id"], name="product", on="click")
     base = alt.Chart(data)
@@ -181,7 +181,7 @@ def heart_takeaway(scores: Mapping[str, float | None]) -> str:
     return f"Weakest dimension: {label} (score {present[weakest]:.0f} of 100)."
 
 
-def index_bars(products: Sequence[ProductReport], title: str) -> alt.TopLevelMixin:
+def index_bars(products: Sequence[ProductReport], title: str) -> charts.TopChart:
     """Each product's HEART index as a bar, weakest first; products without one are left out."""
     rows = [
         {"name": p.name, "heart_index": p.user.heart_index, "label": score(p.user.heart_index)}

@@ -91,7 +91,7 @@ def _buyer(report: Mapping[str, Any]) -> Mapping[str, Any]:
     return (report.get("portfolio") or {}).get("buyer") or {}
 
 
-def _bars(rows: pd.DataFrame, x: str, y: str, title: str, fmt: str) -> alt.TopLevelMixin:
+def _bars(rows: pd.DataFrame, x: str, y: str, title: str, fmt: str) -> charts.TopChart:
     base = alt.Chart(rows).encode(
         y=alt.Y(f"{y}:N", sort="-x", title=None),
         x=alt.X(f"{x}:Q", title=title, axis=alt.Axis(format=fmt)),
@@ -102,7 +102,7 @@ def _bars(rows: pd.DataFrame, x: str, y: str, title: str, fmt: str) -> alt.TopLe
     return charts.style(bars, height=max(120, 34 * len(rows)))
 
 
-def overview_chart(report: Mapping[str, Any]) -> alt.TopLevelMixin | None:
+def overview_chart(report: Mapping[str, Any]) -> charts.TopChart | None:
     rows = pd.DataFrame(
         [
             {"product": p["name"], "net_value": p["buyer"].get("net_value") or 0.0}
@@ -115,7 +115,9 @@ def overview_chart(report: Mapping[str, Any]) -> alt.TopLevelMixin | None:
     return _bars(rows, "net_value", "product", "Net value", charts.money_axis_format(currency))
 
 
-def value_chart(series: Sequence[Mapping[str, Any]], notes: pd.DataFrame, currency: str):
+def value_chart(
+    series: Sequence[Mapping[str, Any]], notes: pd.DataFrame, currency: str
+) -> charts.TopChart | None:
     frame = pd.DataFrame(list(series))
     if frame.empty:
         return None
@@ -147,7 +149,7 @@ def value_chart(series: Sequence[Mapping[str, Any]], notes: pd.DataFrame, curren
     return charts.style(layered, height=300)
 
 
-def heart_chart(report: Mapping[str, Any]) -> alt.TopLevelMixin | None:
+def heart_chart(report: Mapping[str, Any]) -> charts.TopChart | None:
     products = _products(report)
     if len(products) == 1:
         scores = (products[0].get("user") or {}).get("scores") or {}
@@ -177,7 +179,7 @@ def heart_chart(report: Mapping[str, Any]) -> alt.TopLevelMixin | None:
     return charts.style(chart, height=max(120, 34 * len(rows)))
 
 
-def okr_chart(key_results: Sequence[Mapping[str, Any]]) -> alt.TopLevelMixin | None:
+def okr_chart(key_results: Sequence[Mapping[str, Any]]) -> charts.TopChart | None:
     rows = pd.DataFrame(
         [
             {"key_result": str(k.get("title"))[:60], "progress": k.get("progress")}
@@ -207,7 +209,7 @@ def release_products(report: Mapping[str, Any]) -> list[tuple[str, str, tuple[Re
     return [(p.product_id, p.name, p.releases) for p in typed.products if p.releases]
 
 
-def releases_chart(report: Mapping[str, Any]) -> alt.TopLevelMixin | None:
+def releases_chart(report: Mapping[str, Any]) -> charts.TopChart | None:
     """The Releases page's time line: one row per product, each release coloured by its
     headline verdict, over the report's period."""
     products = release_products(report)
@@ -242,7 +244,7 @@ def release_lines(report: Mapping[str, Any], limit: int = 6) -> list[str]:
     return shown
 
 
-def plan_chart(plan: Mapping[str, Any]) -> alt.TopLevelMixin | None:
+def plan_chart(plan: Mapping[str, Any]) -> charts.TopChart | None:
     rows = pd.DataFrame(
         [{"product": p["name"], "npv_change": p.get("npv_change") or 0.0} for p in plan["products"]]
     )

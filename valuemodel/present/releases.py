@@ -187,9 +187,7 @@ def fitted_frame(series: pd.Series, release_month: pd.Timestamp, effect: Effect)
     return frame.drop(columns="t")
 
 
-def effect_chart(
-    frame: pd.DataFrame, release_month: pd.Timestamp, metric: str
-) -> alt.TopLevelMixin:
+def effect_chart(frame: pd.DataFrame, release_month: pd.Timestamp, metric: str) -> charts.TopChart:
     """The series around a release (points), its two fitted segments (lines) and the
     release line, in the metric's unit."""
     scale = 100.0 if metric in RATIOS else 1.0
@@ -259,7 +257,7 @@ TIMELINE_COLORS = {
 def timeline_chart(
     products: Sequence[tuple[str, str, Sequence[Release]]],
     domain: tuple[str, str] | None = None,
-) -> alt.TopLevelMixin:
+) -> charts.TopChart:
     """Releases on a time line, one row per product, coloured by their headline verdict;
     `domain` (first and last day, YYYY-MM-DD) spans the period."""
     rows = [

@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import urlencode
 
 import altair as alt
@@ -247,6 +248,11 @@ def monthly_title(flows: pd.DataFrame) -> str:
 # ---------------------------------------------------------------- tiles
 
 
+# st.metric's `delta_color` and `delta_arrow` (the values the tiles use).
+DeltaColor = Literal["normal", "inverse", "off"]
+DeltaArrow = Literal["auto", "up", "down", "off"]
+
+
 @dataclass(frozen=True)
 class Tile:
     """One headline figure, formatted: label, value, change and an explanation.
@@ -259,8 +265,8 @@ class Tile:
     value: str
     delta: str | None
     help: str
-    delta_color: str = "normal"
-    delta_arrow: str = "auto"
+    delta_color: DeltaColor = "normal"
+    delta_arrow: DeltaArrow = "auto"
 
 
 def _signed(text: str, change: float) -> str:
@@ -309,7 +315,7 @@ def tiles(
     def before(key: str) -> float | None:
         return None if previous is None else _finite(getattr(previous, key))
 
-    def money_tile(label: str, key: str, explain: str, color: str = "normal") -> Tile:
+    def money_tile(label: str, key: str, explain: str, color: DeltaColor = "normal") -> Tile:
         return Tile(
             label,
             _money_value(getattr(buyer, key), currency),
@@ -825,7 +831,7 @@ def cumulative_chart(
     currency: str,
     *,
     events: pd.DataFrame | None = None,
-) -> alt.TopLevelMixin:
+) -> charts.TopChart:
     """Cumulative risk-adjusted savings against cumulative cost, gross savings as a lighter
     dashed line, and the payback point marked; the title states the takeaway. `events`
     (`charts.event_markers` rows: notes, releases; default `charts.time_events`) are
@@ -906,7 +912,7 @@ def cumulative_chart(
     return charts.style(layered.properties(title=title), height=340)
 
 
-def monthly_chart(flows: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
+def monthly_chart(flows: pd.DataFrame, currency: str) -> charts.TopChart:
     """Monthly risk-adjusted savings and cost side by side; the title counts the months
     in which savings exceeded cost."""
     data = monthly_bars_data(flows)
@@ -947,7 +953,7 @@ def monthly_chart(flows: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
     return charts.style(chart, height=340)
 
 
-def ranking_chart(ranking: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
+def ranking_chart(ranking: pd.DataFrame, currency: str) -> charts.TopChart:
     """Net value per product, highest first, losses in the cost colour."""
     data = ranking.assign(
         amount=_money_column(ranking, "net_value", currency),
@@ -983,7 +989,7 @@ def ranking_chart(ranking: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
     return charts.style(chart, height=alt.Step(34))
 
 
-def baseline_chart(ledger: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
+def baseline_chart(ledger: pd.DataFrame, currency: str) -> charts.TopChart:
     """Savings per task baseline: gross (light) behind risk-adjusted (solid)."""
     long = pd.concat(
         [

@@ -21,6 +21,7 @@ from valuemodel.present import charts
 from valuemodel.present import scenario_controls as controls_ui
 from valuemodel.present.formats import MISSING, money, months, number, percent
 from valuemodel.present.text import plain
+from valuemodel.present.value import DeltaColor
 
 BASELINE_SERIES = "Baseline (no change)"
 CURRENT_SERIES = "Current sliders"
@@ -38,7 +39,7 @@ class Tile:
     label: str
     value: str
     delta: str | None
-    kind: str
+    kind: DeltaColor
     help: str
 
 
@@ -322,7 +323,7 @@ def compare_curves(columns: list[tuple[str, scenario.Projection]]) -> pd.DataFra
 # ------------------------------------------------------------------ charts
 
 
-def projection_chart(evaluation: scenario.Evaluation) -> alt.TopLevelMixin:
+def projection_chart(evaluation: scenario.Evaluation) -> charts.TopChart:
     """Cumulative net value of the scenario with its P10-P90 band, against the baseline."""
     cur = evaluation.baseline.currency
     horizon = evaluation.scenario.drivers.horizon_months
@@ -413,7 +414,7 @@ def projection_chart(evaluation: scenario.Evaluation) -> alt.TopLevelMixin:
     return charts.style(chart, height=380)
 
 
-def tornado_chart(evaluation: scenario.Evaluation) -> alt.TopLevelMixin:
+def tornado_chart(evaluation: scenario.Evaluation) -> charts.TopChart:
     """The NPV at each end of each driver's range, the others held."""
     cur = evaluation.baseline.currency
     center = evaluation.scenario.headline.npv
@@ -502,7 +503,7 @@ def distribution_title(evaluation: scenario.Evaluation) -> str:
     return f"{percent(negative, 0)} of {draws} draws lose money"
 
 
-def distribution_chart(evaluation: scenario.Evaluation) -> alt.TopLevelMixin:
+def distribution_chart(evaluation: scenario.Evaluation) -> charts.TopChart:
     """The NPV of the draws; losses and gains coloured apart (for a cut: below and above
     the NPV of funding the product as today, marked by a dashed rule)."""
     cur = evaluation.baseline.currency
@@ -569,7 +570,7 @@ def distribution_chart(evaluation: scenario.Evaluation) -> alt.TopLevelMixin:
     return charts.style(chart, height=340)
 
 
-def compare_chart(curves: pd.DataFrame, currency: str, horizon: int) -> alt.TopLevelMixin:
+def compare_chart(curves: pd.DataFrame, currency: str, horizon: int) -> charts.TopChart:
     """Cumulative net value of several scenarios on one chart."""
     final = curves.sort_values("month", kind="stable").groupby("series", sort=False).tail(1)
     best = final.sort_values("cumulative_net_value", ascending=False, kind="stable").iloc[0]
