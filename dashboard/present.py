@@ -26,10 +26,10 @@ FIT_CSS = """
    table's cells less padding, so a wrapping table fits its column. */
 @media (max-width: 1280px) {
   [data-testid="stTable"] th, [data-testid="stTable"] td {
-    padding: 0.3rem 0.35rem !important; font-size: 0.85rem;
+    padding: 0.25rem 0.3rem !important; font-size: 0.8rem;
   }
 }
-[data-testid="stTable"] td { overflow-wrap: anywhere; }
+[data-testid="stTable"] td, [data-testid="stTable"] th { overflow-wrap: anywhere; }
 [data-testid="stMainBlockContainer"] {
   padding-left: clamp(1rem, 3vw, 5rem); padding-right: clamp(1rem, 3vw, 5rem);
 }
