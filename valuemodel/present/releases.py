@@ -287,7 +287,7 @@ def timeline_chart(
                 "date:T",
                 title=None,
                 scale=alt.Scale(domain=list(domain)) if domain else alt.Undefined,
-                axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month"),
+                axis=alt.Axis(format="%b %Y", labelAngle=0, labelOverlap=True),
             ),
             y=alt.Y("Product:N", title=None, sort=None),
             color=colour,
@@ -299,7 +299,8 @@ def timeline_chart(
             ],
         )
     )
-    return charts.style(chart, height=30 + 38 * products_count)
+    fit = alt.AutoSizeParams(type="fit-x", contains="padding")  # never wider than its column
+    return charts.style(chart, height=30 + 38 * products_count).properties(autosize=fit)
 
 
 def portfolio_table(products: Sequence[tuple[str, str, Sequence[Release]]]) -> pd.DataFrame:
