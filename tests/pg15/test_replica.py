@@ -99,8 +99,8 @@ def product_choices(at: AppTest) -> set[str]:
 
 
 def events_row(at: AppTest) -> pd.Series:
-    """The Data page's freshness row of usage_events."""
-    for frame in at.dataframe:
+    """The Data page's freshness row of usage_events (a wrapping table)."""
+    for frame in [*at.table, *at.dataframe]:
         table = frame.value
         if "Table" in table.columns and "usage_events" in set(table["Table"]):
             return table.set_index("Table").loc["usage_events"]
