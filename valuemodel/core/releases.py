@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -50,26 +51,38 @@ def _month(value: object) -> pd.Timestamp:
     return pd.Timestamp(f"{value}-01") if isinstance(value, str) else pd.Timestamp(value)
 
 
-def release_effect(series: pd.Series, release_month: object, role: str | None) -> Effect:
-    """The effect of a release in `release_month` on `series` (see Effect)."""
+def window(series: pd.Series, release_month: object) -> pd.DataFrame:
+    """The defined months a release effect reads: columns month (first of month), t
+    (months from the release, -6..-1 and 1..6; the release month left out) and y."""
     at = _month(release_month).to_period("M")
     points = []
     for offset in [*range(-WINDOW, 0), *range(1, WINDOW + 1)]:
         month = (at + offset).to_timestamp()
         value = series.get(month, np.nan)
         if value is not None and np.isfinite(float(value)):
-            points.append((offset, float(value)))
-    frame = pd.DataFrame(points, columns=["t", "y"])
+            points.append((month, offset, float(value)))
+    return pd.DataFrame(points, columns=["month", "t", "y"])
+
+
+def segmented_fit(frame: pd.DataFrame) -> tuple[Any, pd.DataFrame]:
+    """OLS of y = a + b t + c post + d t post over a `window` frame: the fit and its
+    design matrix (columns const, t, post, t_post)."""
+    post = (frame["t"] > 0).astype(float)
+    design = pd.DataFrame(
+        {"const": 1.0, "t": frame["t"].astype(float), "post": post, "t_post": frame["t"] * post}
+    )
+    return sm.OLS(frame["y"].to_numpy(), design).fit(), design
+
+
+def release_effect(series: pd.Series, release_month: object, role: str | None) -> Effect:
+    """The effect of a release in `release_month` on `series` (see Effect)."""
+    frame = window(series, release_month)
     before = frame[frame["t"] < 0]["y"]
     after = frame[frame["t"] > 0]["y"]
     n_before, n_after = len(before), len(after)
     if n_before < MIN_SIDE or n_after < MIN_SIDE:
         return Effect(None, None, None, None, None, None, n_before, n_after, NOT_ENOUGH)
-    post = (frame["t"] > 0).astype(float)
-    design = pd.DataFrame(
-        {"const": 1.0, "t": frame["t"].astype(float), "post": post, "t_post": frame["t"] * post}
-    )
-    fit = sm.OLS(frame["y"].to_numpy(), design).fit()
+    fit, _ = segmented_fit(frame)
     level = float(fit.params["post"])
     interval = None
     if len(frame) > 4:

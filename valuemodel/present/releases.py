@@ -142,6 +142,13 @@ def hurt_backstops(products: Iterable[tuple[str, Sequence[Release]]]) -> list[st
 
 def summary_line(release: Release) -> str:
     """A release in one line of the text report: date, title and its verdicts."""
+    kind = KIND_LABELS.get(release.kind, release.kind)
+    return f"{release.released_on}  {release.title} ({kind}): {verdicts_text(release)}"
+
+
+def verdicts_text(release: Release) -> str:
+    """What a release changed, in a few words: 'Task success improved; Adoption
+    diff-in-diff +3.1 pts', 'no clear change' or 'not enough data yet'."""
     parts = []
     for item in release.effects:
         verdict = item.effect.verdict
@@ -156,33 +163,17 @@ def summary_line(release: Release) -> str:
                 )
     if not parts and all(e.effect.verdict == releases.NOT_ENOUGH for e in release.effects):
         parts = ["not enough data yet"]
-    said = "; ".join(parts) if parts else "no clear change"
-    kind = KIND_LABELS.get(release.kind, release.kind)
-    return f"{release.released_on}  {release.title} ({kind}): {said}"
+    return "; ".join(parts) if parts else "no clear change"
 
 
 def fitted_frame(series: pd.Series, release_month: pd.Timestamp, effect: Effect) -> pd.DataFrame:
     """The months a release effect reads (six either side) with the two fitted segments
     of the segmented regression: columns month, value, side ('before'/'after'), fitted."""
-    import numpy as np
-    import statsmodels.api as sm
-
-    at = release_month.to_period("M")
-    rows = []
-    for offset in [*range(-releases.WINDOW, 0), *range(1, releases.WINDOW + 1)]:
-        month = (at + offset).to_timestamp()
-        value = series.get(month, np.nan)
-        if value is not None and np.isfinite(float(value)):
-            rows.append((month, offset, float(value)))
-    frame = pd.DataFrame(rows, columns=["month", "t", "value"])
-    frame["side"] = np.where(frame["t"] < 0, "before", "after")
-    frame["fitted"] = np.nan
-    if effect.level_change is not None and len(frame) >= 4:
-        post = (frame["t"] > 0).astype(float)
-        design = pd.DataFrame(
-            {"const": 1.0, "t": frame["t"].astype(float), "post": post, "t_post": frame["t"] * post}
-        )
-        fit = sm.OLS(frame["value"].to_numpy(), design).fit()
+    frame = releases.window(series, release_month).rename(columns={"y": "value"})
+    frame["side"] = ["before" if t < 0 else "after" for t in frame["t"]]
+    frame["fitted"] = float("nan")
+    if effect.level_change is not None:
+        fit, design = releases.segmented_fit(frame.rename(columns={"value": "y"}))
         frame["fitted"] = fit.predict(design)
     return frame.drop(columns="t")
 
@@ -227,7 +218,7 @@ def release_events(own: Sequence[Release]) -> pd.DataFrame:
             "month": pd.Timestamp(r.released_on).to_period("M").to_timestamp(),
             "kind": "release",
             "label": r.title,
-            "detail": summary_line(r).split("): ", 1)[-1],
+            "detail": verdicts_text(r),
         }
         for r in own
     ]
@@ -266,7 +257,7 @@ def timeline_chart(
             "date": pd.Timestamp(r.released_on),
             "Release": r.title,
             "Headline": VERDICT_LABELS[worst_verdict(r)],
-            "Verdicts": summary_line(r).split("): ", 1)[-1],
+            "Verdicts": verdicts_text(r),
         }
         for _, name, own in products
         for r in own
@@ -312,7 +303,7 @@ def portfolio_table(products: Sequence[tuple[str, str, Sequence[Release]]]) -> p
             "Release": r.title,
             "Kind": KIND_LABELS.get(r.kind, r.kind),
             "Headline": verdict_text(worst_verdict(r)),
-            "Verdicts": summary_line(r).split("): ", 1)[-1],
+            "Verdicts": verdicts_text(r),
         }
         for _, name, own in products
         for r in own
