@@ -193,12 +193,7 @@ if selection.is_portfolio:
 
     with sections[4]:
         happiness = page.happiness_table(nps, last_month, names)
-        st.dataframe(
-            happiness,
-            hide_index=True,
-            width="stretch",
-            column_config={"Responses": st.column_config.NumberColumn(format="localized")},
-        )
+        ui.table(happiness)
         st.caption(page.happiness_caption(last_month, minimum))
 
     with sections[5]:
