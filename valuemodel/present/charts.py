@@ -59,17 +59,18 @@ def _lines(text: object, width: int) -> object:
     return text
 
 
-def _wrap_title(chart: Any, width: int, sub_width: int) -> Any:
+def _wrapped_title(chart: Any, width: int, sub_width: int) -> Any:
+    """The chart's title with long lines wrapped (Undefined when it has none)."""
     title = getattr(chart, "title", alt.Undefined)
     if isinstance(title, str):
-        return chart.properties(title=alt.Title(_lines(title, width)))  # type: ignore[arg-type]
+        return alt.Title(_lines(title, width))  # type: ignore[arg-type]
     if isinstance(title, alt.Title):
         spec = title.to_dict()
         spec["text"] = _lines(spec.get("text"), width)
         if "subtitle" in spec:
             spec["subtitle"] = _lines(spec["subtitle"], sub_width)
-        return chart.properties(title=alt.Title(**spec))
-    return chart
+        return alt.Title(**spec)
+    return title
 
 
 # Any top-level Altair chart; `style` returns the same kind it was given, so that
@@ -89,33 +90,40 @@ TopChart = (
 
 def style(chart: AnyChart, *, height: int | alt.Step = 280) -> AnyChart:
     """Apply the house style: fonts, quiet grid, readable titles; text and height grow
-    with `type_scale` (presentation mode), so charts scale with the page's text."""
+    with `type_scale` (presentation mode), so charts scale with the page's text.
+
+    One copy of the chart, its title, height and whole configuration set on it: each of
+    Altair's `.properties()` and `.configure_*()` copies a layered chart with all its
+    layers, which cost more than the rest of a chart's building on the Scenarios page.
+    The spec is the one the chained calls gave (a test compares them)."""
     k = type_scale.get()
     text, title = round(12 * k), round(15 * k)
-    chart = _wrap_title(chart, round(TITLE_CHARS / k), round(SUBTITLE_CHARS / k))
     label_colour = "#1F2937" if k > 1 else "#4B5563"
-    return (
-        chart.properties(
-            height=round(height * (1 + (k - 1) / 2)) if isinstance(height, int | float) else height
-        )
-        .configure(font=FONT)
-        .configure_view(stroke=None)
-        .configure_axis(
+    styled = chart.copy(deep=False)
+    wrapped = _wrapped_title(chart, round(TITLE_CHARS / k), round(SUBTITLE_CHARS / k))
+    if wrapped is not alt.Undefined:
+        styled.title = wrapped
+    styled.height = round(height * (1 + (k - 1) / 2)) if isinstance(height, int | float) else height
+    styled.config = alt.Config(
+        font=FONT,
+        view=alt.ViewConfig(stroke=None),
+        axis=alt.AxisConfig(
             labelFontSize=text,
             titleFontSize=text,
             labelColor=label_colour,
             titleColor=label_colour,
             gridColor="#E6E9EF",
             domainColor="#9AA3AF",
-        )
-        .configure_title(
+        ),
+        title=alt.TitleConfig(
             fontSize=title, anchor="start", subtitleFontSize=text, subtitleColor="#5B6472"
-        )
+        ),
         # Two entries a row: a legend never runs wider than a half-width chart at 1024.
-        .configure_legend(labelFontSize=text, titleFontSize=text, orient="top", columns=2)
-        .configure_text(fontSize=text)
-        .configure_range(category=CATEGORY_RANGE)
+        legend=alt.LegendConfig(labelFontSize=text, titleFontSize=text, orient="top", columns=2),
+        text=alt.MarkConfig(fontSize=text),
+        range=alt.RangeConfig(category=CATEGORY_RANGE),
     )
+    return styled
 
 
 # ---------------------------------------------------------------- events on time charts
