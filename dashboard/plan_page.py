@@ -135,16 +135,18 @@ def value_chart(result: core_plan.PlanResult) -> alt.LayerChart | alt.FacetChart
                 title=f"Cumulative net value ({result.currency})",
                 axis=alt.Axis(format=fmt),
             ),
-            y2="p90:Q",
+            y2=alt.Y2("p90:Q"),
         )
     )
-    median = alt.Chart(bands).mark_line(color=charts.NET, strokeWidth=3).encode(x=x, y="p50:Q")
+    median = (
+        alt.Chart(bands).mark_line(color=charts.NET, strokeWidth=3).encode(x=x, y=alt.Y("p50:Q"))
+    )
     base = (
         alt.Chart(today)
         .mark_line(color=charts.GOAL, strokeDash=[5, 4], strokeWidth=2)
-        .encode(x=x, y="cumulative_net_value_today:Q")
+        .encode(x=x, y=alt.Y("cumulative_net_value_today:Q"))
     )
-    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#9AA3AF").encode(y="y:Q")
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#9AA3AF").encode(y=alt.Y("y:Q"))
     return charts.style(
         alt.layer(band, median, base, zero).properties(
             title=alt.Title(
@@ -191,12 +193,12 @@ def contribution_chart(result: core_plan.PlanResult) -> alt.LayerChart | alt.Fac
     positive = (
         base.transform_filter("datum.npv_change >= 0")
         .mark_text(align="left", dx=6, fontSize=13)
-        .encode(text="text:N")
+        .encode(text=alt.Text("text:N"))
     )
     negative = (
         base.transform_filter("datum.npv_change < 0")
         .mark_text(align="right", dx=-6, fontSize=13)
-        .encode(text="text:N")
+        .encode(text=alt.Text("text:N"))
     )
     return charts.style(
         alt.layer(bars, positive, negative).properties(

@@ -67,7 +67,9 @@ def funnel_chart(funnel: Funnel, title: str) -> charts.TopChart:
         tooltip=[alt.Tooltip("step:N", title="Step"), alt.Tooltip("label:N", title="People")],
     )
     bars = base.mark_bar(color=charts.NET, cornerRadiusEnd=3)
-    text = base.mark_text(align="left", dx=6, fontSize=13, color="#1F2937").encode(text="label:N")
+    text = base.mark_text(align="left", dx=6, fontSize=13, color="#1F2937").encode(
+        text=alt.Text("label:N")
+    )
     return styled(alt.layer(bars, text).properties(title=title), height=200)
 
 

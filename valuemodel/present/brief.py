@@ -84,11 +84,11 @@ def heart_scores_chart(scores: dict[str, float | None], title: str) -> charts.To
         tooltip=[alt.Tooltip("dimension:N"), alt.Tooltip("label:N", title="Score")],
     )
     bars = base.mark_bar(color=charts.NEUTRAL, cornerRadiusEnd=3)
-    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(text="label:N")
+    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(text=alt.Text("label:N"))
     goal = (
         alt.Chart(pd.DataFrame({"x": [100]}))
         .mark_rule(color=charts.GOAL, strokeDash=[4, 3])
-        .encode(x="x:Q")
+        .encode(x=alt.X("x:Q"))
     )
     return charts.style(alt.layer(bars, labels, goal).properties(title=title), height=170)
 

@@ -92,7 +92,7 @@ def dimension_chart(
         layers.append(
             base.transform_filter("isValid(datum.low) && isValid(datum.high)")
             .mark_area(color=colour, opacity=0.18)
-            .encode(y=alt.Y("low:Q", scale=y_scale), y2="high:Q")
+            .encode(y=alt.Y("low:Q", scale=y_scale), y2=alt.Y2("high:Q"))
         )
     line = base.mark_line(
         color=colour, strokeWidth=2.5, point=alt.OverlayMarkDef(color=colour, size=45)
@@ -111,7 +111,7 @@ def dimension_chart(
         layers.append(
             alt.Chart(goal)
             .mark_rule(color=charts.GOAL, strokeDash=[6, 4], strokeWidth=2)
-            .encode(y="target:Q")
+            .encode(y=alt.Y("target:Q"))
         )
     text, subtitle = title or (
         heart.series_title(dimension, series[["month", "value"]], target),
@@ -217,12 +217,12 @@ def reach_chart(values: pd.DataFrame, target: float | None, title: str) -> chart
         layers.append(
             alt.Chart(one)
             .mark_rule(color=charts.GOAL, strokeWidth=2, strokeDash=[6, 4] if row.dash else [1, 0])
-            .encode(y="y:Q")
+            .encode(y=alt.Y("y:Q"))
         )
         layers.append(
             alt.Chart(one)
             .mark_text(align="left", dx=4, dy=-7, color=charts.GOAL, fontSize=12)
-            .encode(y="y:Q", x=alt.value(0), text="label:N")
+            .encode(y=alt.Y("y:Q"), x=alt.value(0), text=alt.Text("label:N"))
         )
     layers += charts.current_markers(band=list(dict.fromkeys(frame["month_label"])))
     return styled(alt.layer(*layers).properties(title=title), height=280)
@@ -263,12 +263,12 @@ def adoption_by_product_chart(frame: pd.DataFrame, title: str) -> charts.TopChar
     labels = (
         alt.Chart(frame)
         .mark_text(align="left", dx=4, fontSize=12)
-        .encode(x="adoption:Q", y=y, text="reach:N")
+        .encode(x=alt.X("adoption:Q"), y=y, text=alt.Text("reach:N"))
     )
     goals = (
         alt.Chart(frame[frame["target"].notna()])
         .mark_tick(color="#222222", thickness=3, size=24)
-        .encode(x="target:Q", y=y, tooltip=tooltip)
+        .encode(x=alt.X("target:Q"), y=y, tooltip=tooltip)
     )
     chart = alt.layer(bars, labels, goals).properties(title=title)
     return styled(chart, height=max(160, 34 * len(frame)))
@@ -312,7 +312,7 @@ def cohort_chart(grid: pd.DataFrame, title: str) -> charts.TopChart:
         )
     )
     text = base.mark_text(fontSize=11).encode(
-        text="share_text:N",
+        text=alt.Text("share_text:N"),
         color=alt.condition(alt.datum.share > 0.6, alt.value("white"), alt.value("#1F2937")),
     )
     chart = alt.layer(cells, text).properties(title=title)
@@ -384,13 +384,13 @@ def nps_chart(nps: pd.DataFrame, target: float | None, title: str) -> charts.Top
         alt.Chart(frame)
         .transform_filter("datum.happiness >= 0")
         .mark_text(dy=-8, fontSize=11, color="#374151")
-        .encode(x=x, y=alt.Y("happiness:Q"), text="n_text:N", tooltip=tooltip)
+        .encode(x=x, y=alt.Y("happiness:Q"), text=alt.Text("n_text:N"), tooltip=tooltip)
     )
     counts_below = (
         alt.Chart(frame)
         .transform_filter("datum.happiness < 0")
         .mark_text(dy=9, fontSize=11, color="#374151")
-        .encode(x=x, y=alt.Y("happiness:Q"), text="n_text:N", tooltip=tooltip)
+        .encode(x=x, y=alt.Y("happiness:Q"), text=alt.Text("n_text:N"), tooltip=tooltip)
     )
     layers: list[alt.Chart | alt.LayerChart] = [bars, counts_above, counts_below]
     if "low" in frame.columns:
@@ -398,19 +398,19 @@ def nps_chart(nps: pd.DataFrame, target: float | None, title: str) -> charts.Top
             alt.Chart(frame)
             .transform_filter("isValid(datum.low) && isValid(datum.high)")
             .mark_rule(color="#374151", strokeWidth=1.5, opacity=0.7)
-            .encode(x=x, y="low:Q", y2="high:Q", tooltip=tooltip)
+            .encode(x=x, y=alt.Y("low:Q"), y2=alt.Y2("high:Q"), tooltip=tooltip)
         )
     if target is not None:
         goal = pd.DataFrame({"target": [target], "label": [f"goal {formatting.nps(target)}"]})
         layers.append(
             alt.Chart(goal)
             .mark_rule(color=charts.GOAL, strokeDash=[6, 4], strokeWidth=2)
-            .encode(y="target:Q")
+            .encode(y=alt.Y("target:Q"))
         )
         layers.append(
             alt.Chart(goal)
             .mark_text(align="left", dx=4, dy=-7, color=charts.GOAL, fontSize=12)
-            .encode(y="target:Q", x=alt.value(0), text="label:N")
+            .encode(y=alt.Y("target:Q"), x=alt.value(0), text=alt.Text("label:N"))
         )
     layers += charts.current_markers(band=list(dict.fromkeys(frame["month_label"])))
     return styled(alt.layer(*layers).properties(title=title), height=260)
@@ -447,7 +447,7 @@ def score_heatmap(grid: pd.DataFrame, title: str) -> charts.TopChart:
         )
     )
     text = base.mark_text(fontSize=13).encode(
-        text="text:N",
+        text=alt.Text("text:N"),
         color=alt.condition(
             "isValid(datum.score) && (datum.score >= 85 || datum.score <= 15)",
             alt.value("white"),

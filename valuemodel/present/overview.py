@@ -103,12 +103,12 @@ def value_map_chart(data: pd.DataFrame, currency: str) -> charts.TopChart:
         .add_params(pick)
     )
     labels = base.mark_text(align="left", dx=12, dy=-8, fontSize=12, color="#1B2430").encode(
-        x="heart_index:Q", y="roi:Q", text="name:N"
+        x=alt.X("heart_index:Q"), y=alt.Y("roi:Q"), text=alt.Text("name:N")
     )
     zero = (
         alt.Chart(pd.DataFrame({"y": [0.0]}))
         .mark_rule(color=charts.GOAL, strokeDash=[4, 3])
-        .encode(y="y:Q")
+        .encode(y=alt.Y("y:Q"))
     )
     title = alt.Title(
         value_map_title(data),
@@ -195,7 +195,7 @@ def index_bars(products: Sequence[ProductReport], title: str) -> charts.TopChart
         tooltip=[alt.Tooltip("name:N", title="Product"), alt.Tooltip("label:N", title="Index")],
     )
     bars = base.mark_bar(color=charts.NEUTRAL, cornerRadiusEnd=3)
-    text = base.mark_text(align="left", dx=4, fontSize=12).encode(text="label:N")
+    text = base.mark_text(align="left", dx=4, fontSize=12).encode(text=alt.Text("label:N"))
     return styled(alt.layer(bars, text).properties(title=title), height=28 * max(len(data), 1))
 
 

@@ -198,12 +198,12 @@ def effect_chart(frame: pd.DataFrame, release_month: pd.Timestamp, metric: str) 
     fitted = (
         alt.Chart(data.dropna(subset=["fitted"]))
         .mark_line(strokeWidth=2.5)
-        .encode(x=x, y="fitted:Q", detail="side:N")
+        .encode(x=x, y=alt.Y("fitted:Q"), detail=alt.Detail("side:N"))
     )
     rule = (
         alt.Chart(pd.DataFrame({"month": [release_month]}))
         .mark_rule(strokeDash=[4, 3], color=GOAL, strokeWidth=2)
-        .encode(x="month:T")
+        .encode(x=alt.X("month:T"))
     )
     return charts.style(alt.LayerChart(layer=[points, fitted, rule]), height=220)
 

@@ -879,10 +879,10 @@ def cumulative_chart(
         )  # fmt: skip
         base = alt.Chart(point)
         layers += [
-            base.mark_rule(color=charts.GOAL, strokeDash=[3, 3]).encode(x="at:T"),
+            base.mark_rule(color=charts.GOAL, strokeDash=[3, 3]).encode(x=alt.X("at:T")),
             base.mark_point(size=140, filled=True, color=charts.NET, opacity=1).encode(
-                x="at:T",
-                y="value:Q",
+                x=alt.X("at:T"),
+                y=alt.Y("value:Q"),
                 tooltip=[
                     alt.Tooltip("when:N", title="Payback"),
                     alt.Tooltip("amount:N", title="Cumulative cost = savings"),
@@ -893,7 +893,7 @@ def cumulative_chart(
             layers.append(
                 base.mark_text(
                     align="right", dx=-10, dy=-14, fontWeight="bold", fontSize=13, color=charts.NET
-                ).encode(x="at:T", y="value:Q", text="label:N")
+                ).encode(x=alt.X("at:T"), y=alt.Y("value:Q"), text=alt.Text("label:N"))
             )
     markers = None
     if events is None:

@@ -370,7 +370,7 @@ def projection_chart(evaluation: scenario.Evaluation) -> charts.TopChart:
             y=alt.Y(
                 "p10:Q", title=f"Cumulative net value ({cur})", axis=alt.Axis(format=axis_format)
             ),
-            y2="p90:Q",
+            y2=alt.Y2("p90:Q"),
             tooltip=[
                 alt.Tooltip("month:N", title="Month"),
                 alt.Tooltip("p10_text:N", title="P10"),
@@ -385,7 +385,7 @@ def projection_chart(evaluation: scenario.Evaluation) -> charts.TopChart:
         .mark_line(strokeWidth=2.5)
         .encode(
             x=x,
-            y="cumulative_net_value:Q",
+            y=alt.Y("cumulative_net_value:Q"),
             color=alt.Color(
                 "series:N",
                 scale=alt.Scale(domain=domain, range=[charts.NET, charts.GOAL]),
@@ -401,7 +401,11 @@ def projection_chart(evaluation: scenario.Evaluation) -> charts.TopChart:
             ],
         )
     )
-    zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#9AA3AF").encode(y="zero:Q")
+    zero = (
+        alt.Chart(pd.DataFrame({"zero": [0.0]}))
+        .mark_rule(color="#9AA3AF")
+        .encode(y=alt.Y("zero:Q"))
+    )
     chart = alt.layer(band, zero, line).properties(
         title=alt.Title(
             title,
@@ -451,7 +455,7 @@ def tornado_chart(evaluation: scenario.Evaluation) -> charts.TopChart:
                 title=f"NPV ({cur})",
                 axis=alt.Axis(format=charts.money_axis_format(cur)),
             ),
-            x2="npv:Q",
+            x2=alt.X2("npv:Q"),
             color=alt.Color(
                 "end:N",
                 scale=alt.Scale(
@@ -471,7 +475,7 @@ def tornado_chart(evaluation: scenario.Evaluation) -> charts.TopChart:
     rule = (
         alt.Chart(pd.DataFrame({"npv": [center]}))
         .mark_rule(color=charts.GOAL, strokeDash=[4, 3])
-        .encode(x="npv:Q")
+        .encode(x=alt.X("npv:Q"))
     )
     chart = alt.layer(bars, rule).properties(
         title=alt.Title(
@@ -536,7 +540,7 @@ def distribution_chart(evaluation: scenario.Evaluation) -> charts.TopChart:
                 title=f"NPV ({cur}){' if cut' if cut else ''}",
                 axis=alt.Axis(format=charts.money_axis_format(cur)),
             ),
-            x2="npv_to:Q",
+            x2=alt.X2("npv_to:Q"),
             y=alt.Y("share:Q", title="Share of draws", axis=alt.Axis(format="%")),
             color=alt.Color(
                 "outcome:N",
@@ -561,7 +565,7 @@ def distribution_chart(evaluation: scenario.Evaluation) -> charts.TopChart:
         layers.append(
             alt.Chart(pd.DataFrame({"npv": [threshold]}))
             .mark_rule(color=charts.GOAL, strokeDash=[6, 4], strokeWidth=2)
-            .encode(x="npv:Q")
+            .encode(x=alt.X("npv:Q"))
         )
         subtitle += f" Dashed: NPV funded as today, {money(threshold, cur, compact=True)}."
     chart = alt.layer(*layers).properties(
