@@ -6,9 +6,13 @@ Every product name, goal and signal that reaches Markdown goes through `text.pla
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
+from valuemodel.core import metrics
+from valuemodel.core.contract import HEART_DIMENSIONS
+from valuemodel.core.report import ProductReport, User
 from valuemodel.present import charts, heart
 from valuemodel.present import formats as formatting
 from valuemodel.present.text import plain
@@ -52,6 +56,22 @@ TASK_CAPTION = (
     "is each action's own median over the events that recorded a duration; medians of "
     "different actions are not combined."
 )
+PORTFOLIO_TABS = (
+    "Each dimension against each product's goal",
+    "Adoption and the user lifecycle",
+    "Retention by monthly cohort",
+    "Task success and task duration",
+    "Happiness",
+    "Goals, signals and metrics",
+)
+PRODUCT_TABS = ("Each dimension against its goal", *PORTFOLIO_TABS[1:])
+NO_COHORT = "No user had their first active month in this period."
+INDEX_HELP = (
+    "The mean of the dimension scores that exist (0-100); a dimension without a "
+    "goal or without data is left out, not counted as 0. The change is against the "
+    "month before."
+)
+PANEL_COLUMNS = 4  # small multiples per row on the portfolio's dimension tab
 GSM_COLUMNS_PORTFOLIO = [
     "Product", "Dimension", "Role", "Status", "Current value", "Target", "Goal", "Signal",
     "Metric",
@@ -236,3 +256,231 @@ def period_caption(label: str, last_month: str) -> str:
         f"{last_month}; the charts show every month of the period. Months are calendar months "
         "in UTC."
     )
+
+
+# ---------------------------------------------------------------- the page's figures
+
+
+@dataclass(frozen=True)
+class Months:
+    """The monthly figures the page draws: `all_values` keeps the month before the period
+    (for the first month's change), the other frames start with the period."""
+
+    all_values: pd.DataFrame
+    values: pd.DataFrame
+    scores: pd.DataFrame
+    index: pd.DataFrame
+    nps: pd.DataFrame
+
+
+def monthly(
+    product_months: pd.DataFrame,
+    goals: pd.DataFrame,
+    first: str,
+    *,
+    hourly_cost: float,
+    min_responses: int,
+) -> Months:
+    """Values, scores, index and NPS by month from the rollups of the period with its
+    lead-in month."""
+    all_values = metrics.monthly_values(
+        product_months, hourly_cost, min_survey_responses=min_responses
+    )
+    values = heart.from_month(all_values, first)
+    scores = heart.monthly_scores(all_values, goals)
+    return Months(
+        all_values=all_values,
+        values=values,
+        scores=scores,
+        index=heart.monthly_index(scores),
+        nps=heart.nps_months(values, min_responses),
+    )
+
+
+def heatmap_title(last_month: str) -> str:
+    return f"HEART scores by product in {last_month} (100 = goal met)"
+
+
+def adoption_title(last_month: str) -> str:
+    return f"Adoption in {last_month}, against each goal (black tick)"
+
+
+def dimension_heading(dimension: str) -> str:
+    return (
+        f"**{heart.DIMENSION_LABELS[dimension]} by month, each product against its own goal "
+        f"(dashed line)**, in {heart.DIMENSION_UNITS[dimension]}"
+    )
+
+
+def portfolio_task_caption(last_month: str) -> str:
+    """The task caption, led by the month the per-action table is of."""
+    return f"Per action in {last_month}. " + TASK_CAPTION.split(". ", 1)[1]
+
+
+def no_actions_notice(last_month: str, *, portfolio: bool) -> str:
+    if portfolio:
+        return f"No events with an action in {last_month}."
+    return f"No events in {last_month}."
+
+
+def no_survey_notice(product_name: str) -> str:
+    return (
+        f"No survey responses for {plain(product_name)} in this period, so "
+        "happiness has no data (it is not 0)."
+    )
+
+
+def has_no_usage(values: pd.DataFrame) -> bool:
+    """No active user and no survey response in any month of the period."""
+    return int(values["active_users"].sum()) == 0 and int(values["responses"].sum()) == 0
+
+
+def named_index(index: pd.DataFrame, first: str, names: Mapping[str, str]) -> pd.DataFrame:
+    """Each product's index by month from `first`, with its name for the legend."""
+    return heart.from_month(index, first).assign(
+        name=lambda f: [names.get(p, p) for p in f["product_id"]]
+    )
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One product's small multiple for a dimension."""
+
+    series: pd.DataFrame
+    target: float | None
+    title: tuple[str, str]  # title and subtitle
+
+
+def dimension_panels(
+    months: Months,
+    dimension: str,
+    product_ids: Sequence[str],
+    goals: pd.DataFrame,
+    names: Mapping[str, str],
+    first: str,
+) -> list[Panel]:
+    """Per product, the dimension's scores from `first` against that product's goal."""
+    panels = heart.from_month(months.scores[months.scores["dimension"] == dimension], first)
+    shown = []
+    for pid in product_ids:
+        series = panels[panels["product_id"] == pid]
+        target = heart.targets_of(goals, pid).get(dimension)
+        shown.append(
+            Panel(series, target, heart.panel_title(names.get(pid, pid), dimension, series, target))
+        )
+    return shown
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """The portfolio's headline: grid of scores, tiles, lead sentences and GSM table."""
+
+    score_grid: pd.DataFrame
+    worst: tuple[str, float, int] | None
+    gsm: pd.DataFrame
+    tiles: list[tuple[str, str, str | None, str]]
+    summary: str
+
+    @property
+    def default_dimension(self) -> str:
+        """The dimension tab opens on the weakest dimension, else adoption."""
+        return self.worst[0] if self.worst else "adoption"
+
+
+def portfolio(
+    products: Sequence[ProductReport],
+    months: Months,
+    goals: pd.DataFrame,
+    names: Mapping[str, str],
+    first: str,
+    last_month: str,
+    min_responses: int,
+) -> Portfolio:
+    responses = heart.responses_of_month(months.values, last_month)
+    score_grid = heart.portfolio_grid(products, goals, responses, min_responses)
+    mean_index, indexed = heart.portfolio_index(products)
+    by_month = heart.portfolio_index_by_month(months.index)
+    worst = heart.weakest_across(score_grid)
+    users = {p.product_id: p.user for p in products}
+    gsm = heart.gsm_table(goals, users, names, min_responses)
+    backstops_below = int(gsm["backstop_below"].sum()) if not gsm.empty else 0
+    change = heart.index_change(by_month, heart.month_before(last_month), mean_index)
+    trend = heart.index_trend_sentence(heart.from_month(by_month, first))
+    return Portfolio(
+        score_grid=score_grid,
+        worst=worst,
+        gsm=gsm,
+        tiles=portfolio_tiles(mean_index, indexed, len(products), backstops_below, change),
+        summary=portfolio_summary(mean_index, indexed, last_month, trend, worst),
+    )
+
+
+@dataclass(frozen=True)
+class Product:
+    """One product's headline: its index tile, cards, lead sentences, goals and series."""
+
+    goal_rows: Mapping[str, heart.GoalRow]
+    cards: list[heart.DimensionCard]
+    index: pd.DataFrame  # from the period's first month
+    index_tile: str
+    index_change: str | None
+    summary: str
+    gsm: pd.DataFrame
+    scores: pd.DataFrame  # from the period's first month
+    low_confidence_months: int
+
+    def target(self, dimension: str) -> float | None:
+        """The product's goal for `dimension`, or None when it set none."""
+        target = self.goal_rows.get(dimension, {}).get("target")
+        return None if target is None else float(target)
+
+
+def product(
+    product_id: str,
+    user: User,
+    months: Months,
+    goals: pd.DataFrame,
+    first: str,
+    last_month: str,
+    min_responses: int,
+) -> Product:
+    goal_rows = heart.goals_by_dimension(goals, product_id)
+    previous_month = heart.month_before(last_month)
+    cards = heart.dimension_cards(
+        user,
+        goal_rows,
+        heart.values_of_month(months.all_values, previous_month),
+        previous_month,
+        responses=heart.responses_of_month(months.values, last_month).get(product_id),
+        min_responses=min_responses,
+    )
+    own_index = months.index[months.index["product_id"] == product_id]
+    index_value = user.heart_index
+    in_period = heart.from_month(own_index, first)
+    trend = heart.index_trend_sentence(in_period)
+    worst = heart.weakest(user.scores)
+    own_scores = months.scores[months.scores["product_id"] == product_id]
+    return Product(
+        goal_rows=goal_rows,
+        cards=cards,
+        index=in_period,
+        index_tile=(
+            f"{heart.format_score(index_value)} / 100" if index_value is not None else heart.NO_DATA
+        ),
+        index_change=heart.index_change(own_index, previous_month, index_value),
+        summary=product_summary(index_value, last_month, trend, worst, cards),
+        gsm=heart.gsm_table(goals, {product_id: user}, min_responses=min_responses),
+        scores=heart.from_month(own_scores, first),
+        low_confidence_months=int(months.nps["low_confidence"].sum()),
+    )
+
+
+def dimension_rows() -> list[list[str]]:
+    """The product's dimension charts two to a row, the HEART index last."""
+    pairs = [*HEART_DIMENSIONS, "heart_index"]
+    return [pairs[start : start + 2] for start in range(0, len(pairs), 2)]
+
+
+def card_caption(card: heart.DimensionCard) -> str:
+    """The line under a dimension tile: its detail, with its interval when it has one."""
+    return card.detail + (f" · {card.interval_text}" if card.interval_text else "")
