@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from valuemodel.core import metrics
 from valuemodel.core.contract import Assumptions, is_demo_source
 from valuemodel.core.segments import USER_COLUMNS, Segment
 from valuemodel.data import queries
@@ -49,14 +50,14 @@ def fetch_product_months(
     outcomes, survey answers) are the segment's, from the per segment rollup; tasks,
     hours and cost stay the whole product's (savings are not attributed to segments).
     """
-    frame = _frame(
-        engine,
-        "product_months",
-        month_from=first_of_month(month_from),
-        month_to=first_of_month(month_to),
-        product_id=product_id,
-    )
+    bounds = {
+        "month_from": first_of_month(month_from),
+        "month_to": first_of_month(month_to),
+        "product_id": product_id,
+    }
+    frame = _frame(engine, "product_months", **bounds)
     frame["month"] = pd.to_datetime(frame["month"])
+    frame = metrics.with_task_hours(frame, _frame(engine, "product_month_tasks", **bounds))
     if segment is None:
         return frame
     lead_in = (pd.Period(month_from, freq="M") - 2).strftime("%Y-%m")  # rolling quarter
@@ -273,8 +274,8 @@ def fetch_baseline_ledger(
     """Every task baseline of the selection with what it did in the period.
 
     Columns: product_id, product_name, action, minutes_saved, confidence (0-1), source,
-    tasks_done (count), hours_saved, risk_adjusted_hours (hours; money is applied by
-    valuemodel.value.baseline_ledger with the loaded hourly cost).
+    events and succeeded_false (counts; tasks done, hours and money are applied by
+    valuemodel.present.value.baseline_ledger with the core's savings rule).
     """
     frame = _frame(
         engine,
@@ -283,9 +284,10 @@ def fetch_baseline_ledger(
         month_to=first_of_month(month_to),
         product_id=product_id,
     )
-    for column in ("minutes_saved", "confidence", "hours_saved", "risk_adjusted_hours"):
+    for column in ("minutes_saved", "confidence"):
         frame[column] = frame[column].astype(float)
-    frame["tasks_done"] = frame["tasks_done"].astype("int64")
+    for column in ("events", "succeeded_false"):
+        frame[column] = frame[column].astype("int64")
     return frame
 
 
