@@ -3,7 +3,7 @@
 -- :product_id NULL means every product.
 
 -- name: product_months
--- One row per product and month of the range: activity, outcomes, surveys (the month's and the rolling quarter's m-2..m), tasks, hours, cost.
+-- One row per product and month of the range: activity, outcomes, surveys (the month's and the rolling quarter's m-2..m), cost (tasks and hours: product_month_tasks).
 WITH months AS (
     SELECT generate_series(CAST(:month_from AS date), CAST(:month_to AS date), interval '1 month')::date AS month
 ), selected AS (
@@ -30,16 +30,6 @@ WITH months AS (
            sum(a.succeeded_true) AS succeeded_true,
            sum(a.succeeded_true + a.succeeded_false) AS succeeded_known
     FROM rollup_action_month a JOIN selected s USING (product_id)
-    WHERE a.month BETWEEN CAST(:month_from AS date) AND CAST(:month_to AS date)
-    GROUP BY 1, 2
-), tasks AS (
-    SELECT a.product_id, a.month,
-           sum(a.events - a.succeeded_false) AS tasks_done,
-           sum((a.events - a.succeeded_false) * b.minutes_saved / 60.0) AS hours_saved,
-           sum((a.events - a.succeeded_false) * b.minutes_saved / 60.0 * b.confidence) AS risk_adjusted_hours
-    FROM rollup_action_month a
-    JOIN selected s USING (product_id)
-    JOIN task_baselines b ON b.product_id = a.product_id AND b.action = a.action
     WHERE a.month BETWEEN CAST(:month_from AS date) AND CAST(:month_to AS date)
     GROUP BY 1, 2
 ), quarter_surveys AS (
@@ -74,9 +64,6 @@ SELECT s.product_id, m.month,
        coalesce(q.responses, 0) AS happiness_responses,
        coalesce(q.promoters, 0) AS happiness_promoters,
        coalesce(q.detractors, 0) AS happiness_detractors,
-       coalesce(t.tasks_done, 0) AS tasks_done,
-       coalesce(t.hours_saved, 0) AS hours_saved,
-       coalesce(t.risk_adjusted_hours, 0) AS risk_adjusted_hours,
        coalesce(c.cost, 0) AS cost
 FROM selected s
 CROSS JOIN months m
@@ -87,9 +74,18 @@ LEFT JOIN activity prev ON prev.product_id = s.product_id AND prev.month = (m.mo
 LEFT JOIN outcomes o ON o.product_id = s.product_id AND o.month = m.month
 LEFT JOIN rollup_survey_month sv ON sv.product_id = s.product_id AND sv.month = m.month
 LEFT JOIN quarter_surveys q ON q.product_id = s.product_id AND q.month = m.month
-LEFT JOIN tasks t ON t.product_id = s.product_id AND t.month = m.month
 LEFT JOIN cost c ON c.product_id = s.product_id AND c.month = m.month
 ORDER BY s.product_id, m.month;
+
+-- name: product_month_tasks
+-- Per product, month and task baseline: the events of the baseline's action and those that recorded a failure, with the baseline's minutes and confidence (counts only: the hours and money are the core's rule).
+SELECT a.product_id, a.month, a.action, a.events, a.succeeded_false,
+       b.minutes_saved, b.confidence
+FROM rollup_action_month a
+JOIN task_baselines b ON b.product_id = a.product_id AND b.action = a.action
+WHERE a.month BETWEEN CAST(:month_from AS date) AND CAST(:month_to AS date)
+  AND (CAST(:product_id AS text) IS NULL OR a.product_id = CAST(:product_id AS text))
+ORDER BY a.product_id, a.month, a.action;
 
 -- name: product_list
 -- Products with owner, eligible users and launch date, by name.

@@ -3,15 +3,12 @@
 -- inclusive; :product_id NULL means every product.
 
 -- name: value_baseline_ledger
--- Every task baseline of the selection with its tasks done, hours and risk-adjusted hours in the period.
--- Tasks done are events of the baseline's action whose outcome is not false (DESIGN section 4),
--- read from the monthly action rollup; a baseline without events in the period shows zeros.
+-- Every task baseline of the selection with the events of its action and those that recorded a failure in the period.
+-- Read from the monthly action rollup; a baseline without events in the period shows zeros.
+-- Counts only: tasks done, hours and money are the core's rule (valuemodel.core.finance).
 SELECT b.product_id, p.name AS product_name, b.action, b.minutes_saved, b.confidence, b.source,
-       coalesce(sum(a.events - a.succeeded_false), 0)::bigint AS tasks_done,
-       coalesce(sum((a.events - a.succeeded_false) * b.minutes_saved / 60.0), 0)::double precision
-           AS hours_saved,
-       coalesce(sum((a.events - a.succeeded_false) * b.minutes_saved / 60.0 * b.confidence), 0)::double precision
-           AS risk_adjusted_hours
+       coalesce(sum(a.events), 0)::bigint AS events,
+       coalesce(sum(a.succeeded_false), 0)::bigint AS succeeded_false
 FROM task_baselines b
 JOIN products p ON p.product_id = b.product_id
 LEFT JOIN rollup_action_month a
@@ -19,7 +16,7 @@ LEFT JOIN rollup_action_month a
  AND a.month BETWEEN CAST(:month_from AS date) AND CAST(:month_to AS date)
 WHERE CAST(:product_id AS text) IS NULL OR b.product_id = CAST(:product_id AS text)
 GROUP BY b.product_id, p.name, b.action, b.minutes_saved, b.confidence, b.source
-ORDER BY p.name, risk_adjusted_hours DESC, b.action;
+ORDER BY p.name, b.action;
 
 -- name: data_freshness
 -- Per stored table: rows, the latest month or time it holds, and the last import that carried its file.

@@ -41,28 +41,37 @@ PROJECT = Path(__file__).resolve().parents[2]
 JAN_TO_APR = Period("2025-01", "2025-04")
 
 
-def ledger_rows(frame: pd.DataFrame) -> list[tuple[object, ...]]:
+def ledger_rows(ledger: pd.DataFrame, hourly_cost: float) -> list[tuple[object, ...]]:
+    """(product, action, tasks done, hours, risk-adjusted hours) of a priced ledger."""
     return [
         (
             r.product_id,
             r.action,
             r.tasks_done,
             round(r.hours_saved, 9),
-            round(r.risk_adjusted_hours, 9),
+            round(r.risk_adjusted_savings / hourly_cost, 9),
         )
-        for r in frame.itertuples()
+        for r in ledger.itertuples()
     ]
 
 
 # ---------------------------------------------------------------- the assumptions ledger
 
 
+def priced_rows(engine: Engine, *bounds: str) -> list[tuple[object, ...]]:
+    cost = store.fetch_assumptions(engine).loaded_hourly_cost
+    return ledger_rows(
+        value.baseline_ledger(store.fetch_baseline_ledger(engine, *bounds), cost), cost
+    )
+
+
 def test_ledger_counts_tasks_whose_outcome_is_true_or_empty_and_not_false(
     portfolio_engine: Engine,
 ) -> None:
     frame = store.fetch_baseline_ledger(portfolio_engine, "2025-01", "2025-04")
+    cost = store.fetch_assumptions(portfolio_engine).loaded_hourly_cost
     # Ordered by product name (CI Platform, Data Mart), then risk-adjusted hours.
-    assert ledger_rows(frame) == [
+    assert ledger_rows(value.baseline_ledger(frame, cost), cost) == [
         ("ci", "build", 4, 8.0, 4.0),
         ("ci", "deploy", 3, 1.5, 1.2),
         ("dm", "query", 3, 3.0, 3.0),
@@ -94,8 +103,10 @@ def test_ledger_lists_a_baseline_with_no_tasks_in_the_period_with_zeros(
     portfolio_engine: Engine,
 ) -> None:
     # ci has no event in March 2025.
-    frame = store.fetch_baseline_ledger(portfolio_engine, "2025-03", "2025-03", "ci")
-    assert ledger_rows(frame) == [("ci", "build", 0, 0.0, 0.0), ("ci", "deploy", 0, 0.0, 0.0)]
+    assert priced_rows(portfolio_engine, "2025-03", "2025-03", "ci") == [
+        ("ci", "build", 0, 0.0, 0.0),
+        ("ci", "deploy", 0, 0.0, 0.0),
+    ]
 
 
 def test_a_product_without_baselines_has_an_empty_ledger(portfolio_engine: Engine) -> None:
@@ -104,8 +115,10 @@ def test_a_product_without_baselines_has_an_empty_ledger(portfolio_engine: Engin
 
 def test_ledger_ignores_months_outside_the_period(portfolio_engine: Engine) -> None:
     # December 2024 holds one ci build (u4, written as 2025-01-01T00:30+01:00).
-    frame = store.fetch_baseline_ledger(portfolio_engine, "2024-12", "2024-12", "ci")
-    assert ledger_rows(frame) == [("ci", "build", 1, 2.0, 1.0), ("ci", "deploy", 0, 0.0, 0.0)]
+    assert priced_rows(portfolio_engine, "2024-12", "2024-12", "ci") == [
+        ("ci", "build", 1, 2.0, 1.0),
+        ("ci", "deploy", 0, 0.0, 0.0),
+    ]
 
 
 # ---------------------------------------------------------------- monthly and quarterly flows

@@ -206,3 +206,24 @@ def test_payback_is_undefined_exactly_when_the_final_cumulative_value_is_negativ
     recovered = first_negative is not None and any(t >= 0 for t in totals[first_negative:])
     expected_none = first_negative is not None and not recovered
     assert (payback_periods(flows, initial) is None) == expected_none
+
+
+def test_the_savings_rule_is_elementwise_on_numbers_arrays_and_series():
+    """DESIGN section 4 written once: done = events - recorded failures; hours = done x
+    minutes / 60; money = hours x hourly cost; risk-adjusted = x confidence."""
+    import numpy as np
+    import pandas as pd
+
+    from valuemodel.core import finance
+
+    assert finance.tasks_done(10.0, 3.0) == 7.0
+    assert finance.hours_saved(7.0, 30.0) == pytest.approx(3.5)
+    assert finance.savings(3.5, 80.0) == pytest.approx(280.0)
+    assert finance.risk_adjusted(280.0, 0.5) == pytest.approx(140.0)
+    events, failed = np.array([10.0, 4.0]), np.array([3.0, 4.0])
+    done = finance.tasks_done(events, failed)
+    assert list(done) == [7.0, 0.0]
+    hours = finance.hours_saved(pd.Series(done), pd.Series([30.0, 90.0]))
+    assert list(hours) == pytest.approx([3.5, 0.0])
+    per_draw = finance.savings(np.array([1.0, 2.0]), np.array([50.0, 70.0]))
+    assert list(per_draw) == [50.0, 140.0]

@@ -391,3 +391,42 @@ def test_the_one_nan_guard_keeps_finite_numbers_only(value: object, expected: fl
     from valuemodel.core.numbers import finite
 
     assert finite(value) == expected
+
+
+def test_task_hours_join_the_months_per_product_and_month_with_zero_where_none():
+    from valuemodel.core.metrics import with_task_hours
+
+    months = pd.DataFrame(
+        {
+            "product_id": ["a", "a", "b"],
+            "month": pd.to_datetime(["2026-01-01", "2026-02-01", "2026-01-01"]),
+            "events": [9, 0, 5],
+            "cost": [100.0, 100.0, 50.0],
+        }
+    )
+    tasks = pd.DataFrame(
+        {
+            "product_id": ["a", "a", "b"],
+            "month": ["2026-01-01", "2026-01-01", "2026-01-01"],
+            "action": ["build", "deploy", "query"],
+            "events": [6, 3, 5],
+            "succeeded_false": [2, 0, 5],  # b's five tasks all failed: none done
+            "minutes_saved": [30.0, 60.0, 10.0],
+            "confidence": [0.5, 1.0, 0.9],
+        }
+    )
+    out = with_task_hours(months, tasks)
+    assert list(out.columns) == [
+        "product_id",
+        "month",
+        "events",
+        "tasks_done",
+        "hours_saved",
+        "risk_adjusted_hours",
+        "cost",
+    ]
+    # a in January: 4 x 30 / 60 = 2 h (1 h at 0.5) + 3 x 60 / 60 = 3 h (3 h at 1.0).
+    assert list(out["tasks_done"]) == [7, 0, 0]
+    assert list(out["hours_saved"]) == pytest.approx([5.0, 0.0, 0.0])
+    assert list(out["risk_adjusted_hours"]) == pytest.approx([4.0, 0.0, 0.0])
+    assert list(out["cost"]) == [100.0, 100.0, 50.0]  # the months' rows, in their order

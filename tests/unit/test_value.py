@@ -330,13 +330,16 @@ def test_the_ledger_prices_hours_at_the_hourly_cost_and_applies_confidence() -> 
             "minutes_saved": [120.0, 30.0],
             "confidence": [0.5, 0.8],
             "source": ["study", "survey"],
-            "tasks_done": [4, 3],
-            # 4 x 120 / 60 = 8 h; 3 x 30 / 60 = 1.5 h; risk-adjusted 4 h and 1.2 h
-            "hours_saved": [8.0, 1.5],
-            "risk_adjusted_hours": [4.0, 1.2],
+            # 4 and 3 tasks done (a failure never counts): 4 x 120 / 60 = 8 h and
+            # 3 x 30 / 60 = 1.5 h; risk-adjusted 4 h and 1.2 h
+            "events": [5, 3],
+            "succeeded_false": [1, 0],
         }
     )
-    ledger = value.baseline_ledger(rows, 60.0)
+    ledger = value.baseline_ledger(rows.iloc[::-1], 60.0)  # the one yielding most first
+    assert list(ledger["action"]) == ["build", "deploy"]
+    assert list(ledger["tasks_done"]) == [4, 3]
+    assert list(ledger["hours_saved"]) == pytest.approx([8.0, 1.5])
     assert list(ledger["gross_savings"]) == pytest.approx([480.0, 90.0])
     assert list(ledger["risk_adjusted_savings"]) == pytest.approx([240.0, 72.0])
     totals = value.ledger_totals(ledger)

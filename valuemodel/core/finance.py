@@ -7,6 +7,41 @@ period (0.10 is 10 %). Payback is in periods (months, for monthly flows).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+# A number or an array of them (a float, a numpy array, a pandas Series): the savings
+# rules below are elementwise, so one function serves one task, a month or a projection.
+Amount = TypeVar("Amount", float, "np.ndarray[Any, Any]", pd.Series)
+
+
+# ---------------------------------------------------------------- the savings rule
+# DESIGN section 4, written once: tasks done are events whose outcome is not a recorded
+# failure; hours saved = tasks done x minutes saved per task / 60; gross savings = hours x
+# the loaded hourly cost; risk-adjusted = gross x the baseline's confidence. The report,
+# the Value page's ledger and the scenario model all call these; SQL returns counts.
+
+
+def tasks_done(events: Amount, failed: Amount) -> Amount:
+    """Events whose outcome is not a recorded failure (an unknown outcome counts)."""
+    return events - failed
+
+
+def hours_saved(tasks: Amount, minutes_per_task: Amount) -> Amount:
+    """Hours saved by `tasks` done, each saving `minutes_per_task` minutes."""
+    return tasks * minutes_per_task / 60.0
+
+
+def risk_adjusted(amount: Amount, confidence: Amount) -> Amount:
+    """An amount (hours or money) weighted by the baseline's confidence (0-1)."""
+    return amount * confidence
+
+
+def savings(hours: Amount, loaded_hourly_cost: Amount | float) -> Amount:
+    """Money of `hours` at the loaded hourly cost (one, or one per draw)."""
+    return hours * loaded_hourly_cost
 
 
 def monthly_rate(annual_rate: float) -> float:

@@ -5,7 +5,8 @@ columns product_id, month, eligible_users, active_users, active_days, prev_activ
 retained_users, events, succeeded_true, succeeded_known, responses, promoters,
 detractors (the month's own surveys), happiness_responses, happiness_promoters,
 happiness_detractors (the surveys of the rolling quarter m-2..m, summed in Postgres),
-tasks_done, hours_saved, risk_adjusted_hours, cost.
+tasks_done, hours_saved, risk_adjusted_hours (from the per-baseline counts of
+`product_month_tasks`, by `with_task_hours`), cost.
 """
 
 from __future__ import annotations
@@ -86,6 +87,40 @@ def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     return (num / den.where(den != 0)).astype(float)
 
 
+TASK_COLUMNS = ("tasks_done", "hours_saved", "risk_adjusted_hours")
+
+
+def with_task_hours(months: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFrame:
+    """`months` (product_months rows) with tasks_done, hours_saved and risk_adjusted_hours
+    per product and month, placed before `cost`, from `tasks`: the `product_month_tasks`
+    rows (product_id, month, action, events, succeeded_false, minutes_saved, confidence),
+    by the savings rule of `finance`. A month without a task baseline's events has 0."""
+    done = finance.tasks_done(tasks["events"].astype(float), tasks["succeeded_false"].astype(float))
+    hours = finance.hours_saved(done, tasks["minutes_saved"].astype(float))
+    per_task = pd.DataFrame(
+        {
+            "product_id": tasks["product_id"].astype(str),
+            "month": pd.to_datetime(tasks["month"]),
+            "tasks_done": done,
+            "hours_saved": hours,
+            "risk_adjusted_hours": finance.risk_adjusted(hours, tasks["confidence"].astype(float)),
+        }
+    )
+    sums = per_task.groupby(["product_id", "month"], sort=False)[list(TASK_COLUMNS)].sum()
+    out = months.drop(columns=[c for c in TASK_COLUMNS if c in months.columns])
+    keys = pd.MultiIndex.from_arrays([out["product_id"].astype(str), pd.to_datetime(out["month"])])
+    found = sums.reindex(keys).fillna(0.0)
+    at = out.columns.get_loc("cost") if "cost" in out.columns else len(out.columns)
+    for offset, column in enumerate(TASK_COLUMNS):
+        values = found[column].to_numpy()
+        out.insert(
+            int(at) + offset,
+            column,
+            values.round().astype("int64") if column == "tasks_done" else values,
+        )
+    return out
+
+
 def monthly_values(
     months: pd.DataFrame,
     loaded_hourly_cost: float,
@@ -118,8 +153,10 @@ def monthly_values(
     ):
         low, high = stats.wilson_intervals(out[successes], out[total])
         out[f"{name}_ci90_low"], out[f"{name}_ci90_high"] = low, high
-    out["gross_savings"] = out["hours_saved"].astype(float) * loaded_hourly_cost
-    out["risk_adjusted_savings"] = out["risk_adjusted_hours"].astype(float) * loaded_hourly_cost
+    out["gross_savings"] = finance.savings(out["hours_saved"].astype(float), loaded_hourly_cost)
+    out["risk_adjusted_savings"] = finance.savings(
+        out["risk_adjusted_hours"].astype(float), loaded_hourly_cost
+    )
     out["cost"] = out["cost"].astype(float)
     out["net_value"] = out["risk_adjusted_savings"] - out["cost"]
     return out

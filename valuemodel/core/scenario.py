@@ -141,12 +141,13 @@ def build_baseline(
     false = _num(actions, "succeeded_false")
     minutes = _num(actions, "minutes_saved")
     conf = _num(actions, "confidence")
-    done = events - false
+    done = finance.tasks_done(events, false)
     attempts = float(events.sum())
     known = float((true + false).sum())
     tasks_done = float(done.sum())
-    hours = float((done * minutes).sum()) / 60.0
-    risk_hours = float((done * minutes * conf).sum()) / 60.0
+    per_task = finance.hours_saved(done, minutes)
+    hours = float(per_task.sum())
+    risk_hours = float(finance.risk_adjusted(per_task, conf).sum())
 
     prev = _num(months, "prev_active_users")
     retained = _num(months, "retained_users")
@@ -188,7 +189,7 @@ def build_baseline(
         discount_rate=float(discount_rate),
         currency=currency,
         hours_saved=hours * per_usage_month,
-        risk_adjusted_savings=risk_hours * loaded_hourly_cost * per_usage_month,
+        risk_adjusted_savings=finance.savings(risk_hours, loaded_hourly_cost) * per_usage_month,
         task_actions=len(actions),
         retention_observed=retention_observed,
     )
@@ -454,9 +455,9 @@ def _paths(
     # Only recorded failures stop a task counting as done (DESIGN section 4).
     done_per_user = tasks_per_user * (1.0 - baseline.outcome_share * (1.0 - success))
     tasks_done = users * done_per_user
-    hours = tasks_done * minutes / 60.0
-    gross = hours * v["loaded_hourly_cost"]
-    benefits = gross * v["confidence"]
+    hours = finance.hours_saved(tasks_done, minutes)
+    gross = finance.savings(hours, v["loaded_hourly_cost"])  # each draw's own hourly cost
+    benefits = finance.risk_adjusted(gross, v["confidence"])
     cost = monthly_cost * (1.0 + v["cost_risk"])
     monthly_rate = (1.0 + v["discount_rate"][:, 0]) ** (1.0 / 12.0) - 1.0
     return {

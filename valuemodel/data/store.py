@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from valuemodel.core import metrics
 from valuemodel.core.contract import Assumptions, is_demo_source
 from valuemodel.core.segments import USER_COLUMNS, Segment
 from valuemodel.data import queries
@@ -28,6 +29,35 @@ def _frame(engine: Engine, name: str, **params: object) -> pd.DataFrame:
     with engine.connect() as conn:
         result = conn.execute(queries.q(name), params)
         return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def _range_frame(
+    engine: Engine,
+    name: str,
+    month_from: str,
+    month_to: str,
+    product_id: str | None,
+    *,
+    dates: tuple[str, ...] = ("month",),
+    segment: Segment | None = None,
+    **params: object,
+) -> pd.DataFrame:
+    """A named query over the months month_from..month_to ('YYYY-MM', bound as their
+    first days) of one product or all (None), its `dates` columns as datetimes; a
+    `segment` binds segment_attribute and segment_value (NULL without one)."""
+    frame = _frame(
+        engine,
+        name,
+        month_from=first_of_month(month_from),
+        month_to=first_of_month(month_to),
+        product_id=product_id,
+        segment_attribute=None if segment is None else segment.attribute,
+        segment_value=None if segment is None else segment.value,
+        **params,
+    )
+    for column in dates:
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
 
 
 def fetch_assumptions(engine: Engine) -> Assumptions:
@@ -49,14 +79,11 @@ def fetch_product_months(
     outcomes, survey answers) are the segment's, from the per segment rollup; tasks,
     hours and cost stay the whole product's (savings are not attributed to segments).
     """
-    frame = _frame(
-        engine,
-        "product_months",
-        month_from=first_of_month(month_from),
-        month_to=first_of_month(month_to),
-        product_id=product_id,
+    bounds = (month_from, month_to, product_id)
+    frame = metrics.with_task_hours(
+        _range_frame(engine, "product_months", *bounds),
+        _range_frame(engine, "product_month_tasks", *bounds),
     )
-    frame["month"] = pd.to_datetime(frame["month"])
     if segment is None:
         return frame
     lead_in = (pd.Period(month_from, freq="M") - 2).strftime("%Y-%m")  # rolling quarter
@@ -79,16 +106,9 @@ def fetch_segment_months(
     """Per product, month and segment (attribute, value): the rollup's counts. Columns:
     product_id, month (datetime), attribute, value, eligible (float, NaN without rules)
     and the counts of `segments.USER_COLUMNS` (see sql/migrations/040)."""
-    frame = _frame(
-        engine,
-        "segment_months",
-        month_from=first_of_month(month_from),
-        month_to=first_of_month(month_to),
-        product_id=product_id,
-        attribute=attribute,
-        value=value,
+    frame = _range_frame(
+        engine, "segment_months", month_from, month_to, product_id, attribute=attribute, value=value
     )
-    frame["month"] = pd.to_datetime(frame["month"])
     frame["eligible"] = pd.to_numeric(frame["eligible"]).astype(float)
     for column in USER_COLUMNS:
         frame[column] = frame[column].astype("int64")
@@ -202,17 +222,8 @@ def fetch_heart_lifecycle(
 ) -> pd.DataFrame:
     """Per product and month of the range: active, new, returning, resurrected and
     dormant users (counts; see sql/heart.sql for the definitions). month is a datetime."""
-    frame = _frame(
-        engine,
-        "heart_lifecycle" if segment is None else "segment_lifecycle",
-        month_from=first_of_month(month_from),
-        month_to=first_of_month(month_to),
-        product_id=product_id,
-        segment_attribute=None if segment is None else segment.attribute,
-        segment_value=None if segment is None else segment.value,
-    )
-    frame["month"] = pd.to_datetime(frame["month"])
-    return frame
+    name = "heart_lifecycle" if segment is None else "segment_lifecycle"
+    return _range_frame(engine, name, month_from, month_to, product_id, segment=segment)
 
 
 def fetch_heart_cohorts(
@@ -225,17 +236,16 @@ def fetch_heart_cohorts(
     """Users by first ever active month (cohorts starting in the range), and how many are
     active k months later, up to month_to. Columns: product_id, cohort_month (datetime),
     months_since (k), cohort_users, active_users."""
-    frame = _frame(
+    name = "heart_cohorts" if segment is None else "segment_cohorts"
+    return _range_frame(
         engine,
-        "heart_cohorts" if segment is None else "segment_cohorts",
-        month_from=first_of_month(month_from),
-        month_to=first_of_month(month_to),
-        product_id=product_id,
-        segment_attribute=None if segment is None else segment.attribute,
-        segment_value=None if segment is None else segment.value,
+        name,
+        month_from,
+        month_to,
+        product_id,
+        dates=("cohort_month",),
+        segment=segment,
     )
-    frame["cohort_month"] = pd.to_datetime(frame["cohort_month"])
-    return frame
 
 
 def fetch_heart_action_months(
@@ -243,14 +253,7 @@ def fetch_heart_action_months(
 ) -> pd.DataFrame:
     """Per product, month and action: events, succeeded_true, succeeded_known,
     duration_count and duration_median (seconds, NaN without durations)."""
-    frame = _frame(
-        engine,
-        "heart_action_months",
-        month_from=first_of_month(month_from),
-        month_to=first_of_month(month_to),
-        product_id=product_id,
-    )
-    frame["month"] = pd.to_datetime(frame["month"])
+    frame = _range_frame(engine, "heart_action_months", month_from, month_to, product_id)
     frame["duration_median"] = pd.to_numeric(frame["duration_median"]).astype(float)
     return frame
 
@@ -273,19 +276,16 @@ def fetch_baseline_ledger(
     """Every task baseline of the selection with what it did in the period.
 
     Columns: product_id, product_name, action, minutes_saved, confidence (0-1), source,
-    tasks_done (count), hours_saved, risk_adjusted_hours (hours; money is applied by
-    valuemodel.value.baseline_ledger with the loaded hourly cost).
+    events and succeeded_false (counts; tasks done, hours and money are applied by
+    valuemodel.present.value.baseline_ledger with the core's savings rule).
     """
-    frame = _frame(
-        engine,
-        "value_baseline_ledger",
-        month_from=first_of_month(month_from),
-        month_to=first_of_month(month_to),
-        product_id=product_id,
+    frame = _range_frame(
+        engine, "value_baseline_ledger", month_from, month_to, product_id, dates=()
     )
-    for column in ("minutes_saved", "confidence", "hours_saved", "risk_adjusted_hours"):
+    for column in ("minutes_saved", "confidence"):
         frame[column] = frame[column].astype(float)
-    frame["tasks_done"] = frame["tasks_done"].astype("int64")
+    for column in ("events", "succeeded_false"):
+        frame[column] = frame[column].astype("int64")
     return frame
 
 
@@ -467,15 +467,9 @@ def fetch_releases(
 ) -> pd.DataFrame:
     """Releases of the selection whose month lies in month_from..month_to ('YYYY-MM').
     Columns: product_id, release_id, released_on (datetime), title, kind."""
-    frame = _frame(
-        engine,
-        "releases_in_range",
-        month_from=first_of_month(month_from),
-        month_to=first_of_month(month_to),
-        product_id=product_id,
+    return _range_frame(
+        engine, "releases_in_range", month_from, month_to, product_id, dates=("released_on",)
     )
-    frame["released_on"] = pd.to_datetime(frame["released_on"])
-    return frame
 
 
 def fetch_rollouts(engine: Engine, product_id: str | None = None) -> pd.DataFrame:

@@ -75,7 +75,6 @@ def _wrapped_title(chart: Any, width: int, sub_width: int) -> Any:
 
 # Any top-level Altair chart; `style` returns the same kind it was given, so that
 # `st.altair_chart` (typed for the concrete chart classes) accepts the result.
-AnyChart = TypeVar("AnyChart", bound=alt.TopLevelMixin)
 # A finished top-level chart, as the page and `st.altair_chart` take it.
 TopChart = (
     alt.Chart
@@ -86,9 +85,15 @@ TopChart = (
     | alt.VConcatChart
     | alt.RepeatChart
 )
+AnyChart = TypeVar("AnyChart", bound=TopChart)
 
 
-def style(chart: AnyChart, *, height: int | alt.Step = 280) -> AnyChart:
+def style(
+    chart: AnyChart,
+    *,
+    height: int | alt.Step = 280,
+    autosize: alt.AutoSizeParams | None = None,
+) -> AnyChart:
     """Apply the house style: fonts, quiet grid, readable titles; text and height grow
     with `type_scale` (presentation mode), so charts scale with the page's text.
 
@@ -99,11 +104,13 @@ def style(chart: AnyChart, *, height: int | alt.Step = 280) -> AnyChart:
     k = type_scale.get()
     text, title = round(12 * k), round(15 * k)
     label_colour = "#1F2937" if k > 1 else "#4B5563"
-    styled = chart.copy(deep=False)
+    styled: Any = chart.copy(deep=False)
     wrapped = _wrapped_title(chart, round(TITLE_CHARS / k), round(SUBTITLE_CHARS / k))
     if wrapped is not alt.Undefined:
         styled.title = wrapped
     styled.height = round(height * (1 + (k - 1) / 2)) if isinstance(height, int | float) else height
+    if autosize is not None:  # e.g. fit-x: the plot's width is the column's
+        styled.autosize = autosize
     styled.config = alt.Config(
         font=FONT,
         view=alt.ViewConfig(stroke=None),

@@ -48,9 +48,8 @@ LIFECYCLE_COLOURS = [
 def styled(chart: charts.AnyChart, *, height: int) -> charts.AnyChart:
     """The house style, with `height` as the plot's own height (titles, legends and axes
     come on top), so rows of a heatmap or a bar chart never get squeezed."""
-    return charts.style(chart, height=height).properties(
-        autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
-    )
+    fit = alt.AutoSizeParams(type="fit-x", contains="padding")
+    return charts.style(chart, height=height, autosize=fit)
 
 
 def dimension_chart(

@@ -291,7 +291,7 @@ def timeline_chart(
         )
     )
     fit = alt.AutoSizeParams(type="fit-x", contains="padding")  # never wider than its column
-    return charts.style(chart, height=30 + 38 * products_count).properties(autosize=fit)
+    return charts.style(chart, height=30 + 38 * products_count, autosize=fit)
 
 
 def portfolio_table(products: Sequence[tuple[str, str, Sequence[Release]]]) -> pd.DataFrame:

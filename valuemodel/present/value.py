@@ -24,7 +24,7 @@ import altair as alt
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from valuemodel.core import metrics
+from valuemodel.core import finance, metrics
 from valuemodel.core.contract import is_demo_source
 from valuemodel.core.numbers import finite
 from valuemodel.core.report import Buyer, Report
@@ -526,16 +526,27 @@ def baseline_ledger(rows: pd.DataFrame, loaded_hourly_cost: float) -> pd.DataFra
     """The assumptions ledger: every task baseline with the money it yields.
 
     Input: the `value_baseline_ledger` frame (product_id, product_name, action,
-    minutes_saved, confidence, source, tasks_done, hours_saved, risk_adjusted_hours).
-    Adds gross_savings = hours_saved x loaded_hourly_cost and risk_adjusted_savings =
-    risk-adjusted hours x loaded_hourly_cost (money), as `metrics.monthly_values` does for
-    the monthly totals, so the ledger sums to the headline figures.
+    minutes_saved, confidence, source, events, succeeded_false). Adds tasks_done,
+    hours_saved, gross_savings and risk_adjusted_savings by the core's savings rule
+    (`finance`), the one the report's monthly totals use, so the ledger sums to the
+    headline figures. Within a product, the baseline yielding most comes first.
     """
     out = rows.copy()
-    out["tasks_done"] = out["tasks_done"].astype("int64")
-    out["hours_saved"] = out["hours_saved"].astype(float)
-    out["gross_savings"] = out["hours_saved"] * loaded_hourly_cost
-    out["risk_adjusted_savings"] = out["risk_adjusted_hours"].astype(float) * loaded_hourly_cost
+    out["tasks_done"] = finance.tasks_done(
+        out["events"].astype("int64"), out["succeeded_false"].astype("int64")
+    )
+    out["hours_saved"] = finance.hours_saved(
+        out["tasks_done"].astype(float), out["minutes_saved"].astype(float)
+    )
+    out["gross_savings"] = finance.savings(out["hours_saved"], loaded_hourly_cost)
+    out["risk_adjusted_savings"] = finance.risk_adjusted(
+        out["gross_savings"], out["confidence"].astype(float)
+    )
+    # Products and, on ties, actions keep the query's order (by name).
+    out["_product"] = pd.factorize(out["product_id"])[0]
+    out = out.sort_values(
+        ["_product", "risk_adjusted_savings"], ascending=[True, False], kind="stable"
+    )
     return out[LEDGER_COLUMNS].reset_index(drop=True)
 
 
