@@ -16,6 +16,7 @@ from valuemodel.core.months import Period, default_period
 from valuemodel.core.report import Report
 from valuemodel.core.segments import Segment
 from valuemodel.data import db, store
+from valuemodel.data import report as report_data
 from valuemodel.data.report import build_report
 
 if TYPE_CHECKING:
@@ -100,8 +101,8 @@ def causal_backing(product_id: str | None) -> dict[tuple[str, str], str]:
     span = data_months()
     if span is None or links.empty or not (links["evidence"] == "causal").any():
         return {}
-    everything = report(span[0], span[1], product_id)
-    return backing_of([(p.product_id, p.releases) for p in everything.products], links)
+    effects = report_data.release_effects(read_engine(), Period(span[0], span[1]), product_id)
+    return backing_of(list(effects.items()), links)
 
 
 def period_default(today: dt.date) -> Period:

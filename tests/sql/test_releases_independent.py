@@ -158,3 +158,16 @@ def test_a_staggered_rollout_has_a_difference_in_differences_and_others_none(rel
     assert rollout["engagement"]["did"] is None  # only pooled ratios have a DiD
     everyone = {e["metric"]: e for e in releases[("ci", "ci-runners")]["effects"]}
     assert all(e["did"] is None for e in everyone.values())
+
+
+def test_the_release_effects_alone_are_the_reports(demo_engine: Engine) -> None:
+    """What backs a causal OKR link is read without the rest of the report; it must be
+    what the report of the same period says, release by release, to full precision."""
+    from valuemodel.data.report import release_effects
+
+    alone = release_effects(demo_engine, PERIOD)
+    whole = {p.product_id: p.releases for p in build_report(demo_engine, PERIOD).products}
+    assert alone, "the demo has releases"
+    assert alone == {pid: found for pid, found in whole.items() if found}
+    one = release_effects(demo_engine, PERIOD, "datamart")
+    assert list(one) == ["datamart"] and one["datamart"] == whole["datamart"]

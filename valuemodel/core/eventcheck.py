@@ -383,4 +383,5 @@ def csv_payload(chunk: pa.RecordBatch, original: pa.RecordBatch | None = None) -
         chunk = pa.RecordBatch.from_arrays(columns, names=list(EVENTS.header))
     out = pa.BufferOutputStream()
     pcsv.write_csv(chunk, out, pcsv.WriteOptions(include_header=False, quoting_style="needed"))
-    return out.getvalue().to_pybytes()
+    payload: bytes = out.getvalue().to_pybytes()
+    return payload

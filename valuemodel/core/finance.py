@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 # A number or an array of them (a float, a numpy array, a pandas Series): the savings
 # rules below are elementwise, so one function serves one task, a month or a projection.
-Amount = TypeVar("Amount", float, "np.ndarray[Any, Any]", pd.Series)
+Amount = TypeVar("Amount", float, "npt.NDArray[np.float64]", pd.Series)
 
 
 # ---------------------------------------------------------------- the savings rule
@@ -48,7 +49,7 @@ def monthly_rate(annual_rate: float) -> float:
     """The monthly rate that compounds to `annual_rate` over twelve months (a fraction)."""
     if annual_rate <= -1:
         raise ValueError("an annual rate must be greater than -100%")
-    return (1.0 + annual_rate) ** (1.0 / 12.0) - 1.0
+    return float((1.0 + annual_rate) ** (1.0 / 12.0) - 1.0)
 
 
 def present_value(rate: float, flows: Sequence[float], initial: float = 0.0) -> float:

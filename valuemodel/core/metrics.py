@@ -71,7 +71,8 @@ class User:
 
     def value(self, dimension: str) -> float | None:
         """The value of one HEART dimension (see HEART_DIMENSIONS)."""
-        return getattr(self, dimension)
+        found: float | None = getattr(self, dimension)
+        return found
 
     def values(self) -> dict[str, float | None]:
         """The five HEART values by dimension, in HEART order."""

@@ -278,7 +278,7 @@ def elapsed_share(span: tuple[str, str], as_of: str) -> float:
     month = pd.Period(as_of, freq="M")
     total = (last - first).n + 1
     done = (month - first).n + 1
-    return max(0.0, min(1.0, done / total))
+    return max(0.0, min(1.0, float(done / total)))
 
 
 @dataclass(frozen=True)

@@ -158,9 +158,10 @@ def _change(sums: tuple[np.ndarray, ...], pick: np.ndarray | None) -> np.ndarray
         return np.array(
             [_ratio(after_n.sum(), after_d.sum()) - _ratio(before_n.sum(), before_d.sum())]
         ).ravel()
-    return _ratio(after_n[pick].sum(axis=1), after_d[pick].sum(axis=1)) - _ratio(
+    change: np.ndarray = _ratio(after_n[pick].sum(axis=1), after_d[pick].sum(axis=1)) - _ratio(
         before_n[pick].sum(axis=1), before_d[pick].sum(axis=1)
     )
+    return change
 
 
 def difference_in_differences(

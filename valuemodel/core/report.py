@@ -314,9 +314,22 @@ def compose(inputs: ReportInputs) -> Report:
     )
 
 
-def _releases_of(
-    inputs: ReportInputs, product_id: str, goals: pd.DataFrame
+@dataclass(frozen=True)
+class ReleaseInputs:
+    """What release effects need (see ReportInputs' release fields): the releases, the
+    `product_months` rows six months either side of them, the rollouts and the per
+    segment rollup rows around each wave (None where there is nothing to read)."""
+
+    releases: pd.DataFrame | None
+    release_months: pd.DataFrame | None
+    rollouts: pd.DataFrame | None = None
+    rollout_rows: pd.DataFrame | None = None
+
+
+def release_effects(
+    inputs: ReleaseInputs, goals: pd.DataFrame, assumptions: Assumptions, product_id: str
 ) -> tuple[releases.Release, ...]:
+    """One product's releases with their effects; its HEART goals give each metric's role."""
     if inputs.releases is None or inputs.release_months is None:
         return ()
     own = inputs.releases[inputs.releases["product_id"] == product_id]
@@ -333,11 +346,20 @@ def _releases_of(
 
     return releases.product_releases(
         own,
-        monthly_values(months, inputs.assumptions),
+        monthly_values(months, assumptions),
         roles,
         mine(inputs.rollouts),
         mine(inputs.rollout_rows),
     )
+
+
+def _releases_of(
+    inputs: ReportInputs, product_id: str, goals: pd.DataFrame
+) -> tuple[releases.Release, ...]:
+    found = ReleaseInputs(
+        inputs.releases, inputs.release_months, inputs.rollouts, inputs.rollout_rows
+    )
+    return release_effects(found, goals, inputs.assumptions, product_id)
 
 
 def _segments_of(

@@ -131,7 +131,9 @@ def _link_verdict(link: Mapping[str, Any]) -> str | None:
     return str(verdict) if verdict is not None else None
 
 
-def _links(scope: str, name: str, before: Mapping, after: Mapping) -> list[Change]:
+def _links(
+    scope: str, name: str, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> list[Change]:
     old = {_link_key(link): link for link in before.get("okr_links") or []}
     new = {_link_key(link): link for link in after.get("okr_links") or []}
     out = []
@@ -176,7 +178,9 @@ def _release_verdicts(release: Mapping[str, Any]) -> str:
     )
 
 
-def _releases(scope: str, name: str, before: Mapping, after: Mapping) -> list[Change]:
+def _releases(
+    scope: str, name: str, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> list[Change]:
     if "releases" not in after:
         return []
     known = {str(r.get("release_id")) for r in before.get("releases") or []}

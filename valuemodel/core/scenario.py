@@ -479,7 +479,8 @@ def present_values(flows: np.ndarray, monthly_rate: np.ndarray) -> np.ndarray:
     """
     months = np.arange(1, flows.shape[1] + 1, dtype=float)[None, :]
     factors = (1.0 + monthly_rate[:, None]) ** -months
-    return (flows * factors).sum(axis=1)
+    values: np.ndarray = (flows * factors).sum(axis=1)
+    return values
 
 
 def payback_months(net_flows: np.ndarray, cumulative: np.ndarray | None = None) -> np.ndarray:

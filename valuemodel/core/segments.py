@@ -136,7 +136,8 @@ class Funnel:
     habitual: int
 
     def count(self, step: str) -> int | None:
-        return getattr(self, step)
+        found: int | None = getattr(self, step)
+        return found
 
     def conversions(self) -> list[tuple[str, int | None, float | None]]:
         """(step, people, share of the step before; None for the first or a zero base)."""

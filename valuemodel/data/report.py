@@ -62,6 +62,51 @@ def link_strengths(engine: Engine, product_id: str | None) -> pd.DataFrame:
     )
 
 
+def fetch_release_inputs(
+    engine: Engine, period: Period, product_id: str | None, segment: Segment | None = None
+) -> model.ReleaseInputs:
+    """The releases of the selection in `period` and what their effects read: the
+    product-months six months either side (a segment's user side with `segment`), the
+    rollouts and the per segment rollup rows around each wave, clamped to stored months."""
+    release_rows = store.fetch_releases(engine, period.first, period.last, product_id)
+    release_months = rollouts = rollout_rows = None
+    span = releases.windows(release_rows["released_on"])
+    held = store.fetch_data_months(engine) if span is not None else None
+    if span is not None and held is not None:
+        # Months outside the data are unknown, not zero: the effects never read them.
+        span = (max(span[0], held[0]), min(span[1], held[1]))
+        release_months = store.fetch_product_months(engine, *span, product_id, segment)
+        rollouts = store.fetch_rollouts(engine, product_id)
+        rollouts = rollouts[rollouts["release_id"].isin(release_rows["release_id"])]
+        waves = releases.wave_span(rollouts)
+        if waves is not None and held is not None:
+            waves = (max(waves[0], held[0]), min(waves[1], held[1]))
+            rollout_rows = pd.concat(
+                [
+                    store.fetch_segment_months(engine, *waves, product_id, str(attribute))
+                    for attribute in sorted(rollouts["attribute"].unique())
+                ],
+                ignore_index=True,
+            )
+    return model.ReleaseInputs(release_rows, release_months, rollouts, rollout_rows)
+
+
+def release_effects(
+    engine: Engine, period: Period, product_id: str | None = None
+) -> dict[str, tuple[releases.Release, ...]]:
+    """Each product's releases in `period` with their effects, as the report of the same
+    period gives them, without the rest of the report (links, HEART, money)."""
+    found = fetch_release_inputs(engine, period, product_id)
+    if found.releases is None or found.releases.empty:
+        return {}
+    goals = store.fetch_heart_goals(engine, product_id)
+    assumptions = store.fetch_assumptions(engine)
+    return {
+        str(pid): model.release_effects(found, goals, assumptions, str(pid))
+        for pid in sorted(found.releases["product_id"].unique())
+    }
+
+
 def fetch_report_inputs(
     engine: Engine,
     period: Period,
@@ -84,26 +129,7 @@ def fetch_report_inputs(
             f"(one of {', '.join(SEGMENT_ATTRIBUTES)})"
         )
     whole = store.fetch_product_months(engine, period.first, period.last, product_id)
-    release_rows = store.fetch_releases(engine, period.first, period.last, product_id)
-    release_months = rollouts = rollout_rows = None
-    span = releases.windows(release_rows["released_on"])
-    held = store.fetch_data_months(engine) if span is not None else None
-    if span is not None and held is not None:
-        # Months outside the data are unknown, not zero: the effects never read them.
-        span = (max(span[0], held[0]), min(span[1], held[1]))
-        release_months = store.fetch_product_months(engine, *span, product_id, segment)
-        rollouts = store.fetch_rollouts(engine, product_id)
-        rollouts = rollouts[rollouts["release_id"].isin(release_rows["release_id"])]
-        waves = releases.wave_span(rollouts)
-        if waves is not None and held is not None:
-            waves = (max(waves[0], held[0]), min(waves[1], held[1]))
-            rollout_rows = pd.concat(
-                [
-                    store.fetch_segment_months(engine, *waves, product_id, str(attribute))
-                    for attribute in sorted(rollouts["attribute"].unique())
-                ],
-                ignore_index=True,
-            )
+    found = fetch_release_inputs(engine, period, product_id, segment)
     return model.ReportInputs(
         period=period,
         assumptions=store.fetch_assumptions(engine),
@@ -129,10 +155,10 @@ def fetch_report_inputs(
             engine, period.last, period.last, product_id, segment_attribute
         ),
         whole_months=None if segment is None else whole,
-        releases=release_rows,
-        release_months=release_months,
-        rollouts=rollouts,
-        rollout_rows=rollout_rows,
+        releases=found.releases,
+        release_months=found.release_months,
+        rollouts=found.rollouts,
+        rollout_rows=found.rollout_rows,
     )
 
 
