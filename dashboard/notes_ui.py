@@ -7,9 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import review_data, ui
-from dashboard.plan_page import plain
 from valuemodel.core import notes as core_notes
 from valuemodel.core.contract import NOTE_METRICS, NOTE_TEXT_MAX
+from valuemodel.present.text import plain
 
 
 def month_options(first: str, last: str) -> list[str]:
