@@ -11,12 +11,14 @@ tab and one server serve the whole run; screenshots go outside the repository.
 from __future__ import annotations
 
 import ast
+import contextlib
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.conftest import ROOT, screenshot, wait_for_app, wait_for_charts
 
@@ -24,7 +26,7 @@ WIDTHS = ((1024, 768), (1440, 900), (1920, 1080))
 VIEWS = (("portfolio", ""), ("ci", "?product=ci"), ("present", "?present=1"))
 TALLEST = 9_000  # a tall viewport draws charts Vega would leave lazily undrawn
 SHOTS_OF_TABS = 3
-SETTLE_MS = 1_000
+SETTLE_MS = 2_000  # how long a tab's cut may take to go away as its grids size
 
 # What overflows: an element whose content is wider than its box (+1 px for rounding),
 # a metric value broken onto a second line, a data grid whose columns run past its frame,
@@ -159,7 +161,8 @@ def _problems_at(page, width: int, height: int, shot: str) -> list[str]:
         name = tabs.nth(i).inner_text().strip().split("\n")[0][:24]
         inside = page.evaluate(OVERFLOWS, True)
         if inside:  # a grid sizes itself a moment after its tab shows: a real cut stays
-            page.wait_for_timeout(SETTLE_MS)
+            with contextlib.suppress(PlaywrightTimeout):
+                page.wait_for_function(f"() => ({OVERFLOWS})(true).length === 0", timeout=SETTLE_MS)
             inside = page.evaluate(OVERFLOWS, True)
         found += [f"{width} [{name}]: {p}" for p in inside]
         if i <= SHOTS_OF_TABS:

@@ -7,7 +7,7 @@ period (0.10 is 10 %). Payback is in periods (months, for monthly flows).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt

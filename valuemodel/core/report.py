@@ -39,6 +39,7 @@ from valuemodel.core import metrics, okr, releases, segments
 from valuemodel.core.contract import Assumptions
 from valuemodel.core.metrics import Buyer, User
 from valuemodel.core.months import Period
+from valuemodel.core.numbers import finite
 from valuemodel.core.segments import Funnel
 from valuemodel.core.stats import Interval
 
@@ -374,7 +375,7 @@ def _segments_of(
     table = segments.segment_table(rows, inputs.segment_attribute, inputs.period.last, per_active)
 
     def number(value: object) -> float | None:
-        return metrics.none_if_nan(float(value))  # type: ignore[arg-type]
+        return finite(value)
 
     return tuple(
         SegmentFigures(

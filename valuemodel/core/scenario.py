@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from types import MappingProxyType
+from typing import Any, SupportsFloat
 
 import numpy as np
 import pandas as pd
@@ -301,7 +302,9 @@ def _coerce(name: str, value: object) -> float | int | bool:
     if isinstance(value, bool):
         raise ValueError(f"{name} must be a number, not {value!r}")
     try:
-        number = float(value)  # type: ignore[arg-type]
+        if not isinstance(value, SupportsFloat | str):
+            raise TypeError
+        number = float(value)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a number, not {str(value)[:40]!r}") from None
     if not math.isfinite(number):
@@ -338,7 +341,7 @@ def drivers_from_mapping(
     scenario written by a newer version). ValueError says what is wrong.
     """
     known = {f.name for f in fields(Drivers)}
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}  # one value per Drivers field, each of its own type
     for name, value in values.items():
         if name not in known:
             if strict:
@@ -347,7 +350,7 @@ def drivers_from_mapping(
                 )
             continue
         changes[name] = _coerce(name, value)
-    return check_drivers(replace(base, **changes), baseline)  # type: ignore[arg-type]
+    return check_drivers(replace(base, **changes), baseline)
 
 
 def clean_label(text: str, what: str, maximum: int, *, required: bool = True) -> str:

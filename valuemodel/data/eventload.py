@@ -56,12 +56,13 @@ class _Sink:
         self.copy: Copy | None = None
         self._context: contextlib.AbstractContextManager[Copy] | None = None
 
-    def _open(self) -> None:
+    def _open(self) -> Copy:
         context = self.cursor.copy(
             queries.sql("copy_landing"), writer=QueuedLibpqWriter(self.cursor)
         )
         self.copy = context.__enter__()
         self._context = context
+        return self.copy
 
     def close(self) -> None:
         if self._context is not None:
@@ -104,10 +105,9 @@ class _Sink:
             for month in sorted(new_months):
                 self.conn.execute(queries.q("landing_add_month"), {"month": month})
             self.load.months |= new_months
-        if self.copy is None:
-            self._open()
+        copy = self.copy if self.copy is not None else self._open()
         started = time.perf_counter()
-        self.copy.write(payload)  # type: ignore[union-attr]
+        copy.write(payload)
         self.load.add_time("copy_send", time.perf_counter() - started)
         self.load.rows += typed.num_rows
 

@@ -30,7 +30,7 @@ def add_note(engine: Engine, note: Note) -> int:
     note twice keeps one."""
     try:
         with engine.begin() as conn:
-            note_id = conn.execute(
+            note_id: int = conn.execute(
                 queries.q("note_insert"),
                 {
                     "product_id": note.product_id,
@@ -39,12 +39,12 @@ def add_note(engine: Engine, note: Note) -> int:
                     "author": note.author,
                     "text": note.text,
                 },
-            ).scalar()
+            ).scalar_one()  # the insert, or the kept note, returns its id
     except sqlalchemy.exc.IntegrityError as exc:
         if getattr(exc.orig, "sqlstate", None) == "23503":
             raise ValueError(f"unknown product {note.product_id[:60]!r}") from None
         raise
-    return int(note_id)  # type: ignore[arg-type]
+    return int(note_id)
 
 
 def delete_note(engine: Engine, note_id: int) -> bool:

@@ -51,7 +51,7 @@ def money_axis_format(currency: str) -> str:
 TITLE_CHARS, SUBTITLE_CHARS = 42, 64  # a line of either fits a half-width chart at 1024
 
 
-def _lines(text: object, width: int) -> object:
+def _lines(text: Any, width: int) -> Any:
     """A long title as lines of at most `width` characters (Vega never wraps a title;
     it runs past the chart's box and is cut)."""
     if isinstance(text, str) and len(text) > width:
@@ -63,7 +63,7 @@ def _wrapped_title(chart: Any, width: int, sub_width: int) -> Any:
     """The chart's title with long lines wrapped (Undefined when it has none)."""
     title = getattr(chart, "title", alt.Undefined)
     if isinstance(title, str):
-        return alt.Title(_lines(title, width))  # type: ignore[arg-type]
+        return alt.Title(_lines(title, width))
     if isinstance(title, alt.Title):
         spec = title.to_dict()
         spec["text"] = _lines(spec.get("text"), width)

@@ -24,6 +24,7 @@ import pandas as pd
 
 from valuemodel.core import okr
 from valuemodel.core.contract import OBJECTIVE_LEVELS
+from valuemodel.core.numbers import finite
 from valuemodel.present import charts, labels
 from valuemodel.present.formats import MISSING, money, nps, number, percent
 
@@ -95,12 +96,12 @@ def label(*parts: Iterable[str] | str) -> str:
 
 
 def _missing(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return not math.isfinite(float(value))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return True
+    return finite(value) is None
+
+
+def _count(value: object) -> int:
+    """A whole count (months, a lag) from a cell; 0 when missing."""
+    return int(finite(value) or 0)
 
 
 def _finite(value: object) -> TypeGuard[SupportsFloat]:
@@ -110,7 +111,9 @@ def _finite(value: object) -> TypeGuard[SupportsFloat]:
 
 def r_text(r: object) -> str:
     """'r = 0.81' or 'r = −0.42' (a true minus sign)."""
-    value = float(r)  # type: ignore[arg-type]
+    value = finite(r)
+    if value is None:
+        return "r = —"
     return f"r = {value:.2f}".replace("-", "−")
 
 
@@ -135,9 +138,9 @@ def numbers_text(r: object, r_changes: object, months: object, lag_months: objec
         return ""
     parts = [f"r {float(r):.2f}"]
     parts.append("changes —" if not _finite(r_changes) else f"changes {float(r_changes):.2f}")
-    parts.append(f"{int(months)} mo")  # type: ignore[call-overload]
-    if not _missing(lag_months) and int(lag_months):  # type: ignore[call-overload]
-        parts.append(f"lag {int(lag_months)}")  # type: ignore[call-overload]
+    parts.append(f"{_count(months)} mo")
+    if _count(lag_months):
+        parts.append(f"lag {_count(lag_months)}")
     return " · ".join(parts).replace("-", "−")
 
 
@@ -569,7 +572,7 @@ def co_movement_chart(
     so the months that r pairs sit one above the other. The title states the takeaway.
     Without any key-result measurement only the product metric is drawn.
     """
-    lag = 0 if _missing(lag_months) else int(lag_months)  # type: ignore[call-overload]
+    lag = _count(lag_months)
     what = f"{product_name} {metric_phrase(metric)}"
     kr_points = aligned.dropna(subset=["key_result"]).assign(
         value_text=lambda f: [kr_value_text(v, kr_unit) for v in f["key_result"]],
@@ -598,7 +601,7 @@ def co_movement_chart(
         title = f"{strength_words(r)} ({r_text(r)})"
         subtitle = _subtitle(
             f"Orange: {kr_title}. Blue: {what} from {shift}.",
-            f"{int(months)} months of overlap. Correlation, not proof of impact.",  # type: ignore[call-overload]
+            f"{_count(months)} months of overlap. Correlation, not proof of impact.",
         )
     x = alt.X(
         "month:T",

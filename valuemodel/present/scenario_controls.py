@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from valuemodel.core import drivers as registry
 from valuemodel.core.scenario import (
@@ -112,7 +113,7 @@ def drivers_from_controls(
     an untouched page shows the baseline itself.
     """
     base = baseline_drivers(baseline)
-    changes: dict[str, float | int] = {}
+    changes: dict[str, Any] = {}  # Drivers fields: floats, and whole numbers for INT_DRIVERS
     for control in controls(baseline):
         if control.driver not in values:
             continue
@@ -123,7 +124,7 @@ def drivers_from_controls(
         changes[control.driver] = (
             round(driver_value) if control.driver in INT_DRIVERS else driver_value
         )
-    return check_drivers(replace(base, cut=cut, **changes), baseline)  # type: ignore[arg-type]
+    return check_drivers(replace(base, cut=cut, **changes), baseline)
 
 
 URL_PREFIX = "s_"
