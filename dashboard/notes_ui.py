@@ -6,10 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import review_data, ui
-from dashboard.plan_page import plain
 from valuemodel.core import notes as core_notes
 from valuemodel.core.contract import NOTE_METRICS, NOTE_TEXT_MAX
 from valuemodel.present.notes import month_options, notes_table
+from valuemodel.present.text import plain
 
 
 def panel(key: str) -> None:

@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard import data, ui
 from valuemodel.core import scenario
 from valuemodel.present import scenario_controls as controls_ui
+from valuemodel.present.pages import scenarios as model
 from valuemodel.present.text import plain
 
 FLASH = "scenario_flash"
@@ -125,12 +126,6 @@ def set_sliders(baseline: scenario.Baseline, drivers: scenario.Drivers) -> None:
     st.session_state.setdefault(STATE, {})[baseline.product_id] = stored
 
 
-def saved_drivers(baseline: scenario.Baseline, stored: dict) -> scenario.Drivers:
-    return scenario.drivers_from_mapping(
-        scenario.baseline_drivers(baseline), stored, strict=False, baseline=baseline
-    )
-
-
 def reset_sliders(baseline: scenario.Baseline) -> None:
     set_sliders(baseline, scenario.baseline_drivers(baseline))
 
@@ -143,7 +138,7 @@ def load_scenario(baseline: scenario.Baseline, scenario_id: int) -> None:
         return
     name = str(row.iloc[0]["name"])
     try:
-        drivers = saved_drivers(baseline, dict(row.iloc[0]["drivers"]))
+        drivers = model.saved_drivers(baseline, dict(row.iloc[0]["drivers"]))
     except ValueError as exc:
         st.session_state[FLASH] = (
             "warning",

@@ -7,13 +7,13 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data, notes_ui, review_data, ui
-from dashboard.plan_page import plain
 from valuemodel.cli import review as review_cli
 from valuemodel.cli import send as send_cli
 from valuemodel.core.plan import PLAN_NAME_MAX
 from valuemodel.present import review as words
 from valuemodel.present.formats import money, months, percent
 from valuemodel.present.notes import notes_table
+from valuemodel.present.text import plain
 
 FLASH = "review_flash"
 

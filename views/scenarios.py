@@ -10,10 +10,8 @@ saved-scenario controls render outside it. Session and link state: dashboard.sce
 
 from __future__ import annotations
 
-import dataclasses
 import time
 
-import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
@@ -22,7 +20,6 @@ from dashboard import scenario_state as state
 from valuemodel.core import scenario
 from valuemodel.present import scenario_controls as controls_ui
 from valuemodel.present.pages import scenarios as model
-from valuemodel.present.text import plain
 
 MAX_COMPARE = 3
 
@@ -59,15 +56,11 @@ if sel.is_portfolio:
 
     plan_page.render(sel)
     st.divider()
-    st.info(
-        "**Scenarios model one product at a time**: what two more engineers would buy, "
-        "and what cutting it would lose. Pick a product below or in the sidebar.",
-        icon=":material/ads_click:",
-    )
+    st.info(model.PORTFOLIO_PROMPT, icon=":material/ads_click:")
     names = dict(zip(products["product_id"], products["name"], strict=True))
     st.selectbox(
         "Product to model",
-        options=sorted(names, key=lambda pid: str(names[pid]).lower()),
+        options=model.product_options(names),
         index=None,
         placeholder="Choose a product",
         format_func=lambda pid: str(names[pid]),
@@ -78,38 +71,27 @@ if sel.is_portfolio:
     st.stop()
 
 baseline: scenario.Baseline = data.scenario_baseline(sel.product_id, sel.period.last)  # type: ignore[arg-type]
-window = f"{baseline.months[0]} to {baseline.months[-1]}"
-if not baseline.has_usage and baseline.cost == 0:
-    st.info(
-        f"**{plain(baseline.product_name)} has no usage and no costs from {window}**, so there "
-        "is no baseline to project from. Move the end of the period in the sidebar to months "
-        "with data, or import this product's data on the Data page.",
-        icon=":material/inbox:",
-    )
+if not model.has_baseline(baseline):
+    st.info(model.no_baseline_notice(baseline), icon=":material/inbox:")
     st.stop()
 
 stored = state.stored_values(baseline)
 state.show_url_notice()
 st.markdown(model.intro(baseline))
-notes = model.baseline_notes(baseline)
-if notes:
-    st.info("About this baseline: " + "; ".join(notes) + ".", icon=":material/info:")
+notice = model.baseline_notice(baseline)
+if notice:
+    st.info(notice, icon=":material/info:")
 
-with st.expander(f"The baseline: {window}", icon=":material/history:"):
+with st.expander(f"The baseline: {model.window(baseline)}", icon=":material/history:"):
     st.dataframe(model.baseline_table(baseline), hide_index=True, width="stretch")
-    st.caption(
-        "Usage figures pool the months with active users; costs average the months with "
-        "cost rows. The Value page shows the same months' realized figures."
-    )
+    st.caption(model.BASELINE_CAPTION)
 
 
 @st.fragment
 def scenario_panel(baseline: scenario.Baseline) -> None:
     ui.chart_scale()  # a fragment rerun does not pass through app.py
     specs = controls_ui.controls(baseline)
-    groups: dict[str, list[controls_ui.Control]] = {}
-    for control in specs:
-        groups.setdefault(control.group, []).append(control)
+    groups = model.control_groups(specs)
     stored = state.stored_values(baseline)
     lead_area, tiles_area = st.container(), st.container()
     left, right = st.columns([1, 2], gap="large")
@@ -119,14 +101,11 @@ def scenario_panel(baseline: scenario.Baseline) -> None:
             st.session_state[cut_key] = bool(stored.get("cut"))
         cut = st.toggle("What if we cut it?", key=cut_key, help=controls_ui.EXPLAIN["cut"])
         if cut:
-            st.caption(
-                "Cut: the team goes to zero and no outcome improves, so the funding and "
-                "outcome sliders are set aside."
-            )
+            st.caption(model.CUT_NOTE)
             st.markdown("**After the cut**")
             for control in groups["cut"]:
                 state.slider(baseline, control, stored)
-        for group, title in (("funding", "Funding"), ("outcomes", "Outcomes")):
+        for group, title in model.SLIDER_GROUPS:
             st.markdown(f"**{title}**")
             for control in groups[group]:
                 state.slider(baseline, control, stored, disabled=cut)
@@ -170,11 +149,7 @@ def scenario_panel(baseline: scenario.Baseline) -> None:
         ui.table(model.uncertainty_table(evaluation))
         st.caption(model.UNCERTAINTY_NOTE)
     if not ui.presenting():
-        st.caption(
-            f"Computed in {seconds * 1000:,.0f} ms ({evaluation.uncertainty.draws:,} draws). "
-            "The address bar holds the sliders that differ from the baseline: copy it to "
-            "share this scenario."
-        )
+        st.caption(model.timing_note(seconds, evaluation.uncertainty.draws))
     compare(baseline, drivers, evaluation)
 
 
@@ -186,42 +161,22 @@ def compare(
     if saved.empty:
         return
     st.subheader("Compare")
-    ids = [int(i) for i in saved["scenario_id"]]
-    names = dict(zip(ids, saved["name"].astype(str), strict=True))
+    names = model.saved_names(saved)
     picked = st.multiselect(
         f"Saved scenarios to compare with the current sliders (up to {MAX_COMPARE})",
-        options=ids,
+        options=list(names),
         format_func=lambda i: names.get(i, "?"),
         max_selections=MAX_COMPARE,
         key=f"scenario_compare_{baseline.product_id}",
     )
-    columns: list[tuple[str, scenario.Projection]] = [
-        (model.BASELINE_SERIES, evaluation.reference),
-        (model.CURRENT_SERIES, evaluation.scenario),
-    ]
-    problems = []
-    for scenario_id in picked:
-        row = saved[saved["scenario_id"] == scenario_id]
-        if row.empty:
-            continue
-        label = names[scenario_id]
-        if label in (model.BASELINE_SERIES, model.CURRENT_SERIES):
-            label = f"{label} (saved)"
-        try:
-            saved_drivers = state.saved_drivers(baseline, dict(row.iloc[0]["drivers"]))
-        except ValueError as exc:
-            problems.append(f"“{plain(label)}”: {plain(str(exc))}")
-            continue
-        saved_drivers = dataclasses.replace(saved_drivers, horizon_months=drivers.horizon_months)
-        columns.append((label, scenario.project(baseline, saved_drivers)))
-    if problems:
-        st.warning("Left out, as they do not fit this baseline: " + "; ".join(problems) + ".")
-    if not picked:
-        st.caption("Pick saved scenarios above to see them beside the current sliders.")
-        return
     horizon = drivers.horizon_months
-    table = model.comparison_table(baseline, columns, horizon)
-    ui.table(table)
+    columns, problems = model.comparison_columns(evaluation, saved, picked, horizon)
+    if problems:
+        st.warning(model.left_out_warning(problems))
+    if not picked:
+        st.caption(model.COMPARE_HINT)
+        return
+    ui.table(model.comparison_table(baseline, columns, horizon))
     curves = model.compare_curves(columns)
     st.altair_chart(model.compare_chart(curves, baseline.currency, horizon), width="stretch")
 
@@ -267,21 +222,17 @@ def saved_scenarios(baseline: scenario.Baseline) -> None:
                     overwrite=overwrite,
                 )
             except ValueError as exc:  # a taken or empty name
-                save_col.warning(f"Not saved: {plain(str(exc))}.")
+                save_col.warning(model.not_saved(exc))
             else:
-                st.session_state[state.FLASH] = ("success", f"Saved “{plain(name.strip())}”.")
+                st.session_state[state.FLASH] = ("success", model.saved_flash(name))
                 st.rerun()  # the comparison (in the fragment) lists it at once
 
     saved = data.saved_scenarios(pid)
     with manage_col if editing else save_col:
         if saved.empty:
-            st.info(
-                "No saved scenarios for this product yet."
-                + (" Save the current sliders to compare them later." if editing else ""),
-                icon=":material/bookmark:",
-            )
+            st.info(model.no_saved_notice(editing), icon=":material/bookmark:")
             return
-        names = dict(zip(saved["scenario_id"].astype(int), saved["name"].astype(str), strict=True))
+        names = model.saved_names(saved)
         chosen = st.selectbox(
             "Saved scenario",
             options=list(names),
@@ -291,12 +242,7 @@ def saved_scenarios(baseline: scenario.Baseline) -> None:
         if chosen is None:
             return
         row = saved[saved["scenario_id"] == chosen].iloc[0]
-        author_text = f" by {row['author']}" if row["author"] else ""
-        st.caption(
-            f"Saved{plain(author_text)}, "
-            f"created {pd.Timestamp(row['created_at']):%Y-%m-%d %H:%M} UTC, "
-            f"updated {pd.Timestamp(row['updated_at']):%Y-%m-%d %H:%M} UTC."
-        )
+        st.caption(model.saved_caption(row["author"], row["created_at"], row["updated_at"]))
         load_c, rename_c, delete_c = st.columns(3)
         load_c.button(
             "Load",
@@ -322,7 +268,7 @@ def saved_scenarios(baseline: scenario.Baseline) -> None:
         with delete_c.popover(
             "Delete", icon=":material/delete:", width="stretch", disabled=not can_edit
         ):
-            st.markdown(f"Delete “{plain(names[chosen])}” for everyone?")
+            st.markdown(model.delete_question(names[chosen]))
             st.button(
                 "Delete",
                 type="primary",

@@ -11,6 +11,8 @@ from the tile because the uncertainty ranges are not symmetric.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import altair as alt
@@ -309,6 +311,51 @@ def comparison_table(
         [[label, *cells] for label, cells in table_rows],
         columns=[f"Over {horizon} months", *[label for label, _ in columns]],
     )
+
+
+def saved_drivers(baseline: scenario.Baseline, stored: Mapping[str, object]) -> scenario.Drivers:
+    """A saved scenario's drivers on this baseline (ValueError when they do not fit)."""
+    return scenario.drivers_from_mapping(
+        scenario.baseline_drivers(baseline), dict(stored), strict=False, baseline=baseline
+    )
+
+
+def saved_names(saved: pd.DataFrame) -> dict[int, str]:
+    """Saved scenarios' names by id, in the stored order."""
+    return {int(i): str(n) for i, n in zip(saved["scenario_id"], saved["name"], strict=True)}
+
+
+def comparison_columns(
+    evaluation: scenario.Evaluation,
+    saved: pd.DataFrame,
+    picked: Sequence[int],
+    horizon: int,
+) -> tuple[list[tuple[str, scenario.Projection]], list[str]]:
+    """The baseline, the current sliders and each picked saved scenario projected over
+    `horizon` months, as (label, projection); and, as escaped Markdown clauses, the picked
+    scenarios left out because they do not fit this baseline."""
+    baseline = evaluation.baseline
+    names = saved_names(saved)
+    columns: list[tuple[str, scenario.Projection]] = [
+        (BASELINE_SERIES, evaluation.reference),
+        (CURRENT_SERIES, evaluation.scenario),
+    ]
+    problems = []
+    for scenario_id in picked:
+        row = saved[saved["scenario_id"] == scenario_id]
+        if row.empty:
+            continue
+        label = names[scenario_id]
+        if label in (BASELINE_SERIES, CURRENT_SERIES):
+            label = f"{label} (saved)"
+        try:
+            drivers = saved_drivers(baseline, dict(row.iloc[0]["drivers"]))
+        except ValueError as exc:
+            problems.append(f"“{plain(label)}”: {plain(str(exc))}")
+            continue
+        drivers = dataclasses.replace(drivers, horizon_months=horizon)
+        columns.append((label, scenario.project(baseline, drivers)))
+    return columns, problems
 
 
 def compare_curves(columns: list[tuple[str, scenario.Projection]]) -> pd.DataFrame:
@@ -622,3 +669,100 @@ def compare_chart(curves: pd.DataFrame, currency: str, horizon: int) -> charts.T
         )
     )
     return charts.style(chart, height=340)
+
+
+# ------------------------------------------------------------------ the page's wording
+
+PORTFOLIO_PROMPT = (
+    "**Scenarios model one product at a time**: what two more engineers would buy, "
+    "and what cutting it would lose. Pick a product below or in the sidebar."
+)
+BASELINE_CAPTION = (
+    "Usage figures pool the months with active users; costs average the months with "
+    "cost rows. The Value page shows the same months' realized figures."
+)
+CUT_NOTE = (
+    "Cut: the team goes to zero and no outcome improves, so the funding and "
+    "outcome sliders are set aside."
+)
+COMPARE_HINT = "Pick saved scenarios above to see them beside the current sliders."
+SLIDER_GROUPS = (("funding", "Funding"), ("outcomes", "Outcomes"))
+
+
+def window(baseline: scenario.Baseline) -> str:
+    """The baseline's months, 'first to last'."""
+    return f"{baseline.months[0]} to {baseline.months[-1]}"
+
+
+def has_baseline(baseline: scenario.Baseline) -> bool:
+    """A baseline to project from: some usage or some cost in its months."""
+    return baseline.has_usage or baseline.cost != 0
+
+
+def no_baseline_notice(baseline: scenario.Baseline) -> str:
+    return (
+        f"**{plain(baseline.product_name)} has no usage and no costs from {window(baseline)}**, "
+        "so there is no baseline to project from. Move the end of the period in the sidebar "
+        "to months with data, or import this product's data on the Data page."
+    )
+
+
+def baseline_notice(baseline: scenario.Baseline) -> str | None:
+    """One line on what to know about the baseline window, or None."""
+    notes = baseline_notes(baseline)
+    return "About this baseline: " + "; ".join(notes) + "." if notes else None
+
+
+def product_options(names: Mapping[str, str]) -> list[str]:
+    """Product ids in the order of their names, case-insensitive."""
+    return sorted(names, key=lambda pid: str(names[pid]).lower())
+
+
+def control_groups(
+    specs: Sequence[controls_ui.Control],
+) -> dict[str, list[controls_ui.Control]]:
+    """The sliders by group (cut, funding, outcomes, more), in their own order."""
+    groups: dict[str, list[controls_ui.Control]] = {}
+    for control in specs:
+        groups.setdefault(control.group, []).append(control)
+    return groups
+
+
+def timing_note(seconds: float, draws: int) -> str:
+    return (
+        f"Computed in {seconds * 1000:,.0f} ms ({draws:,} draws). "
+        "The address bar holds the sliders that differ from the baseline: copy it to "
+        "share this scenario."
+    )
+
+
+def left_out_warning(problems: Sequence[str]) -> str:
+    return "Left out, as they do not fit this baseline: " + "; ".join(problems) + "."
+
+
+def no_saved_notice(editing: bool) -> str:
+    return "No saved scenarios for this product yet." + (
+        " Save the current sliders to compare them later." if editing else ""
+    )
+
+
+def saved_caption(author: object, created_at: object, updated_at: object) -> str:
+    """Who saved a scenario and when (Markdown; the author escaped)."""
+    author_text = f" by {author}" if author else ""
+    return (
+        f"Saved{plain(author_text)}, "
+        f"created {pd.Timestamp(created_at):%Y-%m-%d %H:%M} UTC, "
+        f"updated {pd.Timestamp(updated_at):%Y-%m-%d %H:%M} UTC."
+    )
+
+
+def saved_flash(name: str) -> str:
+    return f"Saved “{plain(name.strip())}”."
+
+
+def not_saved(problem: Exception) -> str:
+    return f"Not saved: {plain(str(problem))}."
+
+
+def delete_question(name: str) -> str:
+    return f"Delete “{plain(name)}” for everyone?"
