@@ -9,18 +9,8 @@ import streamlit as st
 from dashboard import data, ui
 from valuemodel.core import okr
 from valuemodel.present import ladder
-from valuemodel.present.formats import MISSING, percent
 from valuemodel.present.pages import okr as page
 from valuemodel.present.text import plain
-
-GUARDRAIL_LINES = 6
-MAX_TABLE_ROWS = 25
-
-
-def ui_table_height(rows: int) -> int:
-    """Pixels for a table that shows up to MAX_TABLE_ROWS rows without scrolling."""
-    return 38 + 35 * min(max(rows, 1), MAX_TABLE_ROWS)
-
 
 selection = ui.selection()
 st.title("OKR ladder-up")
@@ -65,22 +55,13 @@ breached = backstops[backstops["below_target"]]
 
 # ---------------------------------------------------------------- headline tiles
 
-judged = kr_table[kr_table["status"] != okr.UNKNOWN]
-on_track = int(judged["status"].isin([okr.ON_TRACK, okr.ACHIEVED]).sum())
 tiles = [*st.columns(3), *st.columns(3)]  # six in one row cut their labels
-for column, (label, value, help_text) in zip(tiles, ladder.okr_tiles(links), strict=False):
+headline = [
+    *ladder.okr_tiles(links),
+    *page.progress_tiles(kr_table, backstops, selection.period.last),
+]
+for column, (label, value, help_text) in zip(tiles, headline, strict=True):
     ui.tile(column, label, value, help=help_text)
-ui.tile(
-    tiles[4], "Key results on track", f"{on_track} of {len(judged)}" if len(judged) else MISSING,
-    help="Achieved or on track for their objective's period (the rule is under the "
-    "key-result table); key results without enough measurements are not counted.",
-)  # fmt: skip
-ui.tile(
-    tiles[5], "Backstops missed",
-    f"{len(breached)} of {len(backstops)}" if len(backstops) else MISSING,
-    help="HEART goals marked 'backstop' that are below their target in "
-    f"{selection.period.last}: a win on a key metric must not hide a loss here.",
-)  # fmt: skip
 
 # ---------------------------------------------------------------- the ladder
 
@@ -92,18 +73,12 @@ if not shown_objectives.empty:
     st.markdown(
         "Follow a product (left) to the company objective it serves (right). " + ladder.LEGEND
     )
-    notes = {
-        row.kr_id: f"{percent(row.progress, 0)} of the way, {row.status}"
-        if pd.notna(row.progress)
-        else row.status
-        for row in kr_table.itertuples()
-    }
     dot = ladder.ladder_dot(
         objectives=shown_objectives,
         key_results=shown_key_results,
         links=links,
         product_names=product_names,
-        kr_notes=notes,
+        kr_notes=page.kr_notes(kr_table),
         backing=backing,
     )
     st.graphviz_chart(dot, width="stretch")
@@ -224,24 +199,9 @@ if guardrails.empty:
         "backstops appear here once they are."
     )
 else:
-    if not breached.empty:
-        lines = [
-            f"- **{plain(product_names.get(row.product_id, row.product_id))}**: "
-            f"{ladder.metric_phrase(row.dimension)} is "
-            f"{ladder.guardrail_value_text(row.dimension, row.value, row.responses)} "
-            "against a target of "
-            f"{ladder.heart_value_text(row.dimension, row.target)}"
-            for row in breached.itertuples()
-        ]
-        shown = lines[:GUARDRAIL_LINES]
-        if len(lines) > GUARDRAIL_LINES:
-            shown.append(f"- and {len(lines) - GUARDRAIL_LINES} more in the table below")
-        st.warning(
-            f"**{len(breached)} backstop{'s are' if len(breached) != 1 else ' is'} below "
-            f"target in {selection.period.last}.** Read the key metrics with these in mind:\n\n"
-            + "\n".join(shown),
-            icon=":material/warning:",
-        )
+    alert = page.backstop_alert(breached, product_names, selection.period.last)
+    if alert is not None:
+        st.warning(alert, icon=":material/warning:")
     else:
         st.success("Every backstop meets its target.", icon=":material/check_circle:")
     table = page.backstop_table(guardrails, product_names)

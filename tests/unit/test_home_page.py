@@ -59,3 +59,31 @@ def test_coverage_table_of_no_products_is_empty_with_the_same_columns() -> None:
     table = page.coverage_table(coverage(), TODAY)
     assert table.empty
     assert list(table.columns) == COLUMNS
+
+
+def test_tiles_count_products_events_and_months_and_date_the_last_import() -> None:
+    frame = coverage(
+        ("Atlas", "Platform", 10, 5, None, None, 0, 1_200_000.0, 0, pd.NaT),
+        ("Beacon", "Ops", 10, 5, None, None, 0, 34_567.0, 0, pd.NaT),
+    )
+    shown = page.tiles(
+        frame,
+        ("2024-11", "2025-10"),
+        {"imported_at": pd.Timestamp("2025-11-03 14:07", tz="UTC"), "source": "upload"},
+    )
+    assert shown == [
+        ("Products", "2", None),
+        ("Usage events", "1,234,567", None),
+        ("Months of data", "12", "From 2024-11 to 2025-10"),
+        ("Last import", "03 Nov 2025", "At 14:07 UTC from upload"),
+    ]
+
+
+def test_tiles_before_any_data_or_import_say_so() -> None:
+    shown = page.tiles(coverage(), None, None)
+    assert shown == [
+        ("Products", "0", None),
+        ("Usage events", "0", None),
+        ("Months of data", "none yet", None),
+        ("Last import", "never", None),
+    ]

@@ -3,12 +3,45 @@ is. Pure (no streamlit); product names and teams are cell values (text)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
+
+from valuemodel.core.months import month_range
+from valuemodel.present.formats import number
 
 
 def _today() -> pd.Timestamp:
     """Today's date in UTC, as a naive midnight timestamp."""
     return pd.Timestamp.now(tz="UTC").normalize().tz_localize(None)
+
+
+def tiles(
+    coverage: pd.DataFrame,
+    span: tuple[str, str] | None,
+    last_import: Mapping[str, Any] | None,
+) -> list[tuple[str, str, str | None]]:
+    """The four headline tiles as (label, value, help): products, usage events, months of
+    data (`span`: the first and last month, None without data) and the last import (its
+    `imported_at` and `source`, None before any import)."""
+    imported = pd.Timestamp(last_import["imported_at"]) if last_import else None
+    return [
+        ("Products", number(len(coverage)), None),
+        ("Usage events", number(float(coverage["events"].sum())), None),
+        (
+            "Months of data",
+            number(len(month_range(*span))) if span else "none yet",
+            f"From {span[0]} to {span[1]}" if span else None,
+        ),
+        (
+            "Last import",
+            f"{imported:%d %b %Y}" if imported is not None else "never",
+            f"At {imported:%H:%M} UTC from {last_import['source']}"
+            if imported is not None and last_import
+            else None,
+        ),
+    ]
 
 
 def freshness(last_day: object, today: pd.Timestamp | None = None) -> str:

@@ -61,9 +61,6 @@ def tiles(
     """The five headline tiles as (label, value, help)."""
     with_r = int(links["r"].notna().sum()) if not links.empty else 0
     by_evidence = links["evidence"].value_counts() if not links.empty else pd.Series(dtype=int)
-    judged = kr_table[kr_table["status"] != okr.UNKNOWN]
-    on_track = int(judged["status"].isin([okr.ON_TRACK, okr.ACHIEVED]).sum())
-    breached = backstops[backstops["below_target"]]
     return [
         (
             "Links to key results",
@@ -84,18 +81,7 @@ def tiles(
             "Links someone claims without an experiment or a correlation to back them "
             "(evidence 'asserted' in metric_links.csv).",
         ),
-        (
-            "Key results on track",
-            f"{on_track} of {len(judged)}" if len(judged) else MISSING,
-            "Achieved or on track for their objective's period (the rule is under the "
-            "key-result table); key results without enough measurements are not counted.",
-        ),
-        (
-            "Backstops missed",
-            f"{len(breached)} of {len(backstops)}" if len(backstops) else MISSING,
-            f"HEART goals marked 'backstop' that are below their target in {month}: a win "
-            "on a key metric must not hide a loss here.",
-        ),
+        *progress_tiles(kr_table, backstops, month),
     ]
 
 
@@ -154,19 +140,45 @@ def key_result_rows(kr_table: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
     return pd.DataFrame(rows), newest
 
 
+def progress_tiles(
+    kr_table: pd.DataFrame, backstops: pd.DataFrame, month: str
+) -> list[tuple[str, str, str]]:
+    """The key-result and backstop tiles as (label, value, help): key results on track of
+    those judged, backstops below target in `month` of all backstops."""
+    judged = kr_table[kr_table["status"] != okr.UNKNOWN]
+    on_track = int(judged["status"].isin([okr.ON_TRACK, okr.ACHIEVED]).sum())
+    breached = backstops[backstops["below_target"]]
+    return [
+        (
+            "Key results on track",
+            f"{on_track} of {len(judged)}" if len(judged) else MISSING,
+            "Achieved or on track for their objective's period (the rule is under the "
+            "key-result table); key results without enough measurements are not counted.",
+        ),
+        (
+            "Backstops missed",
+            f"{len(breached)} of {len(backstops)}" if len(backstops) else MISSING,
+            "HEART goals marked 'backstop' that are below their target in "
+            f"{month}: a win on a key metric must not hide a loss here.",
+        ),
+    ]
+
+
 def link_heading(metric: str, kr_title: object, evidence: object) -> str:
     """'**Adoption → Cut lead time** · causal' with the key result's title escaped."""
     return f"**{labels.metric(metric)} → {plain(kr_title)}** · {plain(evidence)}"
 
 
 def backstop_alert(breached: pd.DataFrame, names: Mapping[str, str], month: str) -> str | None:
-    """Markdown naming each backstop below target (names escaped), or None."""
+    """Markdown naming each backstop below target (names escaped; an NPS with its n), at
+    most BACKSTOP_LINES of them, or None when none is."""
     if breached.empty:
         return None
     lines = [
         f"- **{plain(names.get(row.product_id, row.product_id))}**: "
         f"{ladder.metric_phrase(row.dimension)} is "
-        f"{ladder.heart_value_text(row.dimension, row.value)} against a target of "
+        f"{ladder.guardrail_value_text(row.dimension, row.value, row.responses)} "
+        "against a target of "
         f"{ladder.heart_value_text(row.dimension, row.target)}"
         for row in breached.itertuples()
     ]
