@@ -11,7 +11,6 @@ from valuemodel.cli import review as review_cli
 from valuemodel.cli import send as send_cli
 from valuemodel.core.plan import PLAN_NAME_MAX
 from valuemodel.present import review as words
-from valuemodel.present.formats import money, months, percent
 from valuemodel.present.notes import notes_table
 from valuemodel.present.text import plain
 
@@ -96,26 +95,16 @@ if frozen is None:
 
 report = frozen.snapshot.report
 currency = str(report.get("currency", "USD"))
-product_names = {p["product_id"]: p["name"] for p in report.get("products", [])}
-selection = (
-    "the portfolio"
-    if frozen.product_id is None
-    else product_names.get(frozen.product_id, frozen.product_id)
-)
+selection = words.selection_name(report, frozen.product_id)
 st.markdown(
     f"**{plain(frozen.name)}**: {plain(str(selection))}, {frozen.period.first} to "
     f"{frozen.period.last}; frozen {plain(review_cli.when(frozen))}."
 )
-buyer = (
-    report["products"][0]["buyer"]
-    if frozen.product_id is not None and report.get("products")
-    else report["portfolio"]["buyer"]
-)
 tiles = st.columns(4)
-ui.tile(tiles[0], "Net value", money(buyer["net_value"], currency, compact=True))
-ui.tile(tiles[1], "ROI", percent(buyer["roi"], 0))
-ui.tile(tiles[2], "Payback", months(buyer["payback_months"]))
-ui.tile(tiles[3], "Cost", money(buyer["cost"], currency, compact=True))
+for column, (label, value) in zip(
+    tiles, words.buyer_tiles(report, frozen.product_id, currency), strict=True
+):
+    ui.tile(column, label, value)
 
 tab_figures, tab_changes, tab_notes, tab_files = st.tabs(
     ["Figures as frozen", "What changed since", "Notes and plan", "Brief and pack"]
@@ -145,12 +134,7 @@ with tab_notes:
         st.dataframe(notes_table(frozen_notes, names_by_id), hide_index=True, width="stretch")
     plan = frozen.plan
     if plan:
-        st.markdown(
-            f"**Plan {plain(str(plan.get('name')))}**: NPV "
-            f"{money(plan.get('npv'), currency, compact=True)} "
-            f"(as today {money(plan.get('npv_today'), currency, compact=True)}), ROI "
-            f"{percent(plan.get('roi'), 0)}, payback {months(plan.get('payback_months'))}."
-        )
+        st.markdown(words.plan_summary(plan, currency))
         st.dataframe(words.plan_table(plan, currency), hide_index=True, width="stretch")
     else:
         st.caption("No plan was kept with this review.")

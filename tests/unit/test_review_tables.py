@@ -117,3 +117,28 @@ def test_reviews_table_of_no_reviews_is_empty_with_the_same_columns() -> None:
     table = words.reviews_table(listed)
     assert table.empty
     assert list(table.columns) == LISTED
+
+
+def test_the_head_of_a_frozen_review_reads_its_product_or_the_portfolio() -> None:
+    report = {
+        "products": [frozen_product("Atlas", 1_234_567.0, 0.25, None)],
+        "portfolio": {"buyer": {"net_value": 5e6, "roi": 1.5, "payback_months": 0, "cost": 999.0}},
+    }
+    report["products"][0]["buyer"]["cost"] = 2_500.0
+    assert words.selection_name(report, "atlas") == "Atlas"
+    assert words.selection_name(report, "gone") == "gone"
+    assert words.selection_name(report, None) == "the portfolio"
+    assert words.buyer_tiles(report, "atlas", "USD") == [
+        ("Net value", "$1.2M"), ("ROI", "25%"), ("Payback", "7.3 months"), ("Cost", "$2.5K"),
+    ]  # fmt: skip
+    assert words.buyer_tiles(report, None, "USD") == [
+        ("Net value", "$5.0M"), ("ROI", "150%"), ("Payback", "0 months"), ("Cost", "$999"),
+    ]  # fmt: skip
+
+
+def test_plan_summary_escapes_the_plan_name_and_dashes_missing_figures() -> None:
+    plan = {"name": "Q4 *bold* plan", "npv": 2_500_000.0, "npv_today": 2_000_000.0,
+            "roi": None, "payback_months": 11.0}  # fmt: skip
+    assert words.plan_summary(plan, "USD") == (
+        "**Plan Q4 \\*bold\\* plan**: NPV $2.5M (as today $2.0M), ROI —, payback 11.0 months."
+    )

@@ -1,5 +1,7 @@
 """'What changed since the last review' in words: a short table and sentences a PM can
-read out. Pure (no streamlit); the text is plain, never markup."""
+read out; and what a frozen review shows (its tiles, figures, notes, plan, the list of
+reviews). Pure (no streamlit); the text is plain, never markup, except `plan_summary`
+(Markdown, the plan's name escaped)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import pandas as pd
 from valuemodel.core.notes import METRIC_LABELS
 from valuemodel.core.review import PORTFOLIO, Change
 from valuemodel.present.formats import MISSING, money, months, nps, number, percent, score
+from valuemodel.present.text import plain
 
 MAX_SENTENCES = 6
 
@@ -164,6 +167,47 @@ def summary_text(
         table = changes_table(changes, currency)
         lines += ["", table.to_string(index=False)]
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- a frozen review's head
+
+
+def selection_name(report: Mapping[str, Any], product_id: str | None) -> str:
+    """What a frozen review is about: 'the portfolio' or the product's name as frozen
+    (its id when the report does not name it)."""
+    if product_id is None:
+        return "the portfolio"
+    names = {p["product_id"]: p["name"] for p in report.get("products", [])}
+    return str(names.get(product_id, product_id))
+
+
+def buyer_tiles(
+    report: Mapping[str, Any], product_id: str | None, currency: str
+) -> list[tuple[str, str]]:
+    """(label, value) of the four buyer tiles as frozen: net value, ROI, payback, cost of
+    the review's product, or of the portfolio."""
+    buyer = (
+        report["products"][0]["buyer"]
+        if product_id is not None and report.get("products")
+        else report["portfolio"]["buyer"]
+    )
+    return [
+        ("Net value", money(buyer["net_value"], currency, compact=True)),
+        ("ROI", percent(buyer["roi"], 0)),
+        ("Payback", months(buyer["payback_months"])),
+        ("Cost", money(buyer["cost"], currency, compact=True)),
+    ]
+
+
+def plan_summary(plan: Mapping[str, Any], currency: str) -> str:
+    """Markdown: the plan kept with a review, its NPV against today's, ROI and payback
+    (the plan's name escaped)."""
+    return (
+        f"**Plan {plain(str(plan.get('name')))}**: NPV "
+        f"{money(plan.get('npv'), currency, compact=True)} "
+        f"(as today {money(plan.get('npv_today'), currency, compact=True)}), ROI "
+        f"{percent(plan.get('roi'), 0)}, payback {months(plan.get('payback_months'))}."
+    )
 
 
 # ---------------------------------------------------------------- a frozen review's tables
