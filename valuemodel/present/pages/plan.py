@@ -182,6 +182,16 @@ def receivers(
     return [p for p in sorted(names, key=str.lower) if p != giver and not resolved[p].drivers.cut]
 
 
+def can_move(names: Mapping[str, str], givers: list[str]) -> bool:
+    """A move needs a product with a team budget and a second product."""
+    return len(givers) >= 1 and len(names) >= 2
+
+
+def max_amount(available: float) -> float:
+    """The most the number input offers: the giver's whole team budget, to the cent."""
+    return float(round(available, 2))
+
+
 def default_amount(available: float) -> float:
     """Half the giver's team budget (at least 1), never more than all of it."""
     return float(round(min(available, max(available / 2, 1.0)), 2))
