@@ -3,10 +3,13 @@ writes go through here so the cached lists are forgotten at once."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import data
+from valuemodel.core import scenario
 from valuemodel.core.notes import Note
 from valuemodel.data import notes, plans, reviews
 
@@ -14,7 +17,7 @@ TTL_SECONDS = data.TTL_SECONDS
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def plan_baselines(month_to: str):
+def plan_baselines(month_to: str) -> dict[str, scenario.Baseline]:
     """Every product's scenario baseline for the three months ending `month_to`."""
     return plans.fetch_baselines(data.engine(), month_to, data.assumptions())
 
@@ -29,7 +32,7 @@ def saved_plans() -> pd.DataFrame:
     return plans.fetch_plans(data.engine())
 
 
-def save_plan(**values) -> int:
+def save_plan(**values: Any) -> int:
     plan_id = plans.save_plan(data.engine(), **values)
     saved_plans.clear()
     return plan_id

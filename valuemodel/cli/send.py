@@ -12,6 +12,8 @@ import argparse
 import re
 import sys
 
+from sqlalchemy.engine import Engine
+
 from valuemodel.core.months import ReportError
 from valuemodel.data import delivery, reviews
 
@@ -33,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     cmd.set_defaults(func=cmd_send)
 
 
-def summary_for(engine, frozen: reviews.FrozenReview) -> str:
+def summary_for(engine: Engine, frozen: reviews.FrozenReview) -> str:
     """'What changed' from the previous review of the same selection to this one."""
     from valuemodel.cli.review import compare, when
     from valuemodel.present import review as words
