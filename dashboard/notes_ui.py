@@ -3,33 +3,13 @@ form to add one (product, month, optional metric, author; the time is stored).""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import review_data, ui
 from valuemodel.core import notes as core_notes
 from valuemodel.core.contract import NOTE_METRICS, NOTE_TEXT_MAX
+from valuemodel.present.notes import month_options, notes_table
 from valuemodel.present.text import plain
-
-
-def month_options(first: str, last: str) -> list[str]:
-    return [str(p) for p in pd.period_range(first, last, freq="M")][::-1]
-
-
-def notes_table(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """The notes as a table of plain text (a dataframe never renders markup)."""
-    return pd.DataFrame(
-        {
-            "Month": frame["month"],
-            "Product": [names.get(p, p) for p in frame["product_id"]],
-            "About": [core_notes.METRIC_LABELS.get(m, m) for m in frame["metric"]],
-            "Note": frame["text"],
-            "Author": frame["author"],
-            "Written": pd.to_datetime(frame["created_at"], utc=True).dt.strftime(
-                "%Y-%m-%d %H:%M UTC"
-            ),
-        }
-    )
 
 
 def panel(key: str) -> None:

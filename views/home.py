@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import data, ui
 from valuemodel.core.months import month_range
 from valuemodel.present.formats import number
+from valuemodel.present.pages import home as page
 
 st.title("Home")
 st.markdown(
@@ -40,43 +41,7 @@ tiles[3].metric(
     else None,
 )
 
-
-def _freshness(last_day: object) -> str:
-    if last_day is None or pd.isna(last_day):
-        return "no events"
-    days = (pd.Timestamp.now(tz="UTC").normalize().tz_localize(None) - pd.Timestamp(last_day)).days
-    if days <= 1:
-        return "up to date"
-    return f"{days:,} days ago"
-
-
-table = pd.DataFrame(
-    {
-        "Product": coverage["name"],
-        "Owner team": coverage["owner_team"],
-        "Eligible users": coverage["eligible_users"].astype(int),
-        "Users seen": coverage["users"].astype(int),
-        "Coverage": [
-            f"{pd.Timestamp(a):%Y-%m} to {pd.Timestamp(b):%Y-%m} ({int(n)} months)"
-            if a is not None and not pd.isna(a)
-            else "no events yet"
-            for a, b, n in zip(
-                coverage["first_month"],
-                coverage["last_month"],
-                coverage["active_months"],
-                strict=True,
-            )
-        ],
-        "Events": coverage["events"].astype(int),
-        "Surveys": coverage["survey_responses"].astype(int),
-        "Latest event": [
-            f"{pd.Timestamp(d):%Y-%m-%d} ({_freshness(d)})"
-            if d is not None and not pd.isna(d)
-            else "no events"
-            for d in coverage["last_day"]
-        ],
-    }
-)
+table = page.coverage_table(coverage)
 st.subheader("Products covered")
 ui.table(table)
 st.caption(

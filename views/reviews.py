@@ -4,7 +4,6 @@ recomputed; 'what changed' compares today's figures for the same selection and p
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import data, notes_ui, review_data, ui
@@ -12,7 +11,8 @@ from valuemodel.cli import review as review_cli
 from valuemodel.cli import send as send_cli
 from valuemodel.core.plan import PLAN_NAME_MAX
 from valuemodel.present import review as words
-from valuemodel.present.formats import money, months, nps, percent, score
+from valuemodel.present.formats import money, months, percent
+from valuemodel.present.notes import notes_table
 from valuemodel.present.text import plain
 
 FLASH = "review_flash"
@@ -121,21 +121,7 @@ tab_figures, tab_changes, tab_notes, tab_files = st.tabs(
     ["Figures as frozen", "What changed since", "Notes and plan", "Brief and pack"]
 )
 with tab_figures:
-    rows = []
-    for p in report.get("products", []):
-        b, u = p["buyer"], p.get("user") or {}
-        rows.append(
-            {
-                "Product": p["name"],
-                "Net value": money(b["net_value"], currency, compact=True),
-                "ROI": percent(b["roi"], 0),
-                "Payback": months(b["payback_months"]),
-                "HEART": score(u.get("heart_index")),
-                "Adoption": percent(u.get("adoption"), 0),
-                "NPS": nps(u.get("happiness")),
-            }
-        )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(words.figures_table(report, currency), hide_index=True, width="stretch")
     st.caption("Read from the frozen snapshot: later imports do not change these figures.")
 
 with tab_changes:
@@ -151,17 +137,12 @@ with tab_changes:
         st.dataframe(words.changes_table(changes, currency), hide_index=True, width="stretch")
 
 with tab_notes:
-    frozen_notes = pd.DataFrame(
-        frozen.snapshot.notes,
-        columns=["product_id", "month", "metric", "author", "text", "created_at"],
-    )
+    frozen_notes = words.frozen_notes(frozen.snapshot.notes)
     if frozen_notes.empty:
         st.caption("No note was kept with this review.")
     else:
         names_by_id = dict(zip(products["product_id"], products["name"], strict=True))
-        st.dataframe(
-            notes_ui.notes_table(frozen_notes, names_by_id), hide_index=True, width="stretch"
-        )
+        st.dataframe(notes_table(frozen_notes, names_by_id), hide_index=True, width="stretch")
     plan = frozen.plan
     if plan:
         st.markdown(
@@ -170,20 +151,7 @@ with tab_notes:
             f"(as today {money(plan.get('npv_today'), currency, compact=True)}), ROI "
             f"{percent(plan.get('roi'), 0)}, payback {months(plan.get('payback_months'))}."
         )
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "Product": [p["name"] for p in plan["products"]],
-                    "Pick": [p["choice"] for p in plan["products"]],
-                    "NPV": [money(p["npv"], currency, compact=True) for p in plan["products"]],
-                    "Change vs today": [
-                        money(p["npv_change"], currency, compact=True) for p in plan["products"]
-                    ],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+        st.dataframe(words.plan_table(plan, currency), hide_index=True, width="stretch")
     else:
         st.caption("No plan was kept with this review.")
 
@@ -209,21 +177,5 @@ with tab_files:
     )
 
 with st.expander("Every frozen review", icon=":material/list:"):
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "Name": listed["name"],
-                "Selection": listed["product_id"].fillna("portfolio"),
-                "Period": listed["month_from"] + " to " + listed["month_to"],
-                "Frozen": pd.to_datetime(listed["created_at"], utc=True).dt.strftime(
-                    "%Y-%m-%d %H:%M UTC"
-                ),
-                "By": listed["author"],
-                "Plan": listed["has_plan"].map({True: "yes", False: ""}),
-                "Notes": listed["notes"],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(words.reviews_table(listed), hide_index=True, width="stretch")
 notes_ui.panel("reviews")

@@ -3,7 +3,7 @@ read out. Pure (no streamlit); the text is plain, never markup."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -164,3 +164,66 @@ def summary_text(
         table = changes_table(changes, currency)
         lines += ["", table.to_string(index=False)]
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- a frozen review's tables
+
+FIGURE_COLUMNS = ["Product", "Net value", "ROI", "Payback", "HEART", "Adoption", "NPS"]
+NOTE_FIELDS = ["product_id", "month", "metric", "author", "text", "created_at"]
+
+
+def figures_table(report: Mapping[str, Any], currency: str) -> pd.DataFrame:
+    """A frozen report's figures, one row per product (text cells); a product without a
+    user's view shows '—' for its HEART, adoption and NPS."""
+    rows = []
+    for p in report.get("products", []):
+        b, u = p["buyer"], p.get("user") or {}
+        rows.append(
+            {
+                "Product": p["name"],
+                "Net value": money(b["net_value"], currency, compact=True),
+                "ROI": percent(b["roi"], 0),
+                "Payback": months(b["payback_months"]),
+                "HEART": score(u.get("heart_index")),
+                "Adoption": percent(u.get("adoption"), 0),
+                "NPS": nps(u.get("happiness")),
+            }
+        )
+    return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
+
+
+def frozen_notes(notes: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """The notes kept with a review as a frame of NOTE_FIELDS (a field an older review
+    did not keep is missing), ready for `notes.notes_table`."""
+    return pd.DataFrame(list(notes), columns=NOTE_FIELDS)
+
+
+def plan_table(plan: Mapping[str, Any], currency: str) -> pd.DataFrame:
+    """The plan kept with a review: each product's pick, NPV and change against today."""
+    products = plan["products"]
+    return pd.DataFrame(
+        {
+            "Product": [p["name"] for p in products],
+            "Pick": [p["choice"] for p in products],
+            "NPV": [money(p["npv"], currency, compact=True) for p in products],
+            "Change vs today": [money(p["npv_change"], currency, compact=True) for p in products],
+        }
+    )
+
+
+def reviews_table(listed: pd.DataFrame) -> pd.DataFrame:
+    """Every frozen review: name, selection ('portfolio' for the whole), period, when
+    (UTC) and by whom, whether a plan was kept, how many notes."""
+    return pd.DataFrame(
+        {
+            "Name": listed["name"],
+            "Selection": listed["product_id"].fillna("portfolio"),
+            "Period": listed["month_from"] + " to " + listed["month_to"],
+            "Frozen": pd.to_datetime(listed["created_at"], utc=True).dt.strftime(
+                "%Y-%m-%d %H:%M UTC"
+            ),
+            "By": listed["author"],
+            "Plan": listed["has_plan"].map({True: "yes", False: ""}),
+            "Notes": listed["notes"],
+        }
+    )
