@@ -117,15 +117,8 @@ elif not with_rules:
         "no denominator; the table shows active users by segment only.",
         icon=":material/rule:",
     )
-    at = rows[rows["month"] == pd.Timestamp(f"{month}-01")]
-    by_value = at.groupby("value", as_index=False)["active_users"].sum()
-    by_value = by_value.sort_values("active_users", ascending=False)
     st.dataframe(
-        by_value.rename(
-            columns={"value": segments.ATTRIBUTE_LABELS[attribute], "active_users": "Active users"}
-        ),
-        hide_index=True,
-        width="stretch",
+        adoption.active_users_table(rows, attribute, month), hide_index=True, width="stretch"
     )
 else:
     grid = segments.adoption_grid(rows, attribute)

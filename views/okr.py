@@ -244,28 +244,7 @@ else:
         )
     else:
         st.success("Every backstop meets its target.", icon=":material/check_circle:")
-    table = pd.DataFrame(
-        {
-            "Product": [product_names.get(p, p) for p in guardrails["product_id"]],
-            "Role": ["Key metric" if r == "key" else "Backstop" for r in guardrails["role"]],
-            "Dimension": [ladder.metric_label(d) for d in guardrails["dimension"]],
-            "Value": [
-                ladder.guardrail_value_text(d, v, n)
-                for d, v, n in zip(
-                    guardrails["dimension"],
-                    guardrails["value"],
-                    guardrails["responses"],
-                    strict=True,
-                )
-            ],
-            "Target": [
-                ladder.heart_value_text(d, t)
-                for d, t in zip(guardrails["dimension"], guardrails["target"], strict=True)
-            ],
-            "Status": [s.capitalize() for s in guardrails["status"]],
-            "Goal": guardrails["goal"],
-        }
-    )
+    table = page.backstop_table(guardrails, product_names)
     ui.table(table.style.map(ladder.status_css, subset=["Status"]))
     st.caption(
         f"Values are those of {selection.period.last}, the last month of the period, as in "

@@ -154,3 +154,15 @@ def outside_sentence(name: str, active: int, outside: int, unknown: int, month: 
 def funnel_meaning() -> str:
     """One sentence per step: what it counts."""
     return "; ".join(f"{STEP_LABELS[s]}: {STEP_HELP[s]}" for s in FUNNEL_STEPS) + "."
+
+
+def active_users_table(rows: pd.DataFrame, attribute: str, month: str) -> pd.DataFrame:
+    """Active users by segment value in `month` ('YYYY-MM'), summed over the products in
+    `rows` (the per segment rollup), most active first: the by-segment view of products
+    without eligibility rules. Columns: the attribute's label, 'Active users'."""
+    at = rows[rows["month"] == pd.Timestamp(f"{month}-01")]
+    by_value = at.groupby("value", as_index=False)["active_users"].sum()
+    by_value = by_value.sort_values("active_users", ascending=False)
+    return by_value.rename(
+        columns={"value": ATTRIBUTE_LABELS[attribute], "active_users": "Active users"}
+    )

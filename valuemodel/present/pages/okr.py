@@ -181,15 +181,21 @@ def backstop_alert(breached: pd.DataFrame, names: Mapping[str, str], month: str)
 
 
 def backstop_table(guardrails: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
-    """Key metrics and backstops, one row per goal (text cells)."""
+    """Key metrics and backstops, one row per goal (text cells): product, role, dimension,
+    the current value (an NPS with its n), target, status and the goal's words."""
     return pd.DataFrame(
         {
             "Product": [names.get(p, p) for p in guardrails["product_id"]],
-            "Role": [labels.ROLES.get(r, labels.action(r)) for r in guardrails["role"]],
-            "Dimension": [labels.metric(d) for d in guardrails["dimension"]],
+            "Role": ["Key metric" if r == "key" else "Backstop" for r in guardrails["role"]],
+            "Dimension": [ladder.metric_label(d) for d in guardrails["dimension"]],
             "Value": [
-                ladder.heart_value_text(d, v)
-                for d, v in zip(guardrails["dimension"], guardrails["value"], strict=True)
+                ladder.guardrail_value_text(d, v, n)
+                for d, v, n in zip(
+                    guardrails["dimension"],
+                    guardrails["value"],
+                    guardrails["responses"],
+                    strict=True,
+                )
             ],
             "Target": [
                 ladder.heart_value_text(d, t)
