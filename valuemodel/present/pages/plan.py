@@ -274,6 +274,10 @@ def cost_chart(result: core_plan.PlanResult) -> alt.Chart:
     )
     long["month"] = pd.to_datetime(long["month"] + "-01")
     fmt = charts.money_axis_format(result.currency)
+    # A flat cost (as today, no change) is drawn against zero: on a domain of one value
+    # the axis would label ticks a millionth apart ("$337.104733k").
+    costs = long["cost"].astype(float)
+    flat = bool(costs.max() - costs.min() <= 0.005 * max(costs.abs().max(), 1.0))
     chart = (
         alt.Chart(long)
         .mark_line(strokeWidth=3, interpolate="step-after")
@@ -283,7 +287,7 @@ def cost_chart(result: core_plan.PlanResult) -> alt.Chart:
                 "cost:Q",
                 title=f"Cost per month ({result.currency})",
                 axis=alt.Axis(format=fmt),
-                scale=alt.Scale(zero=False),
+                scale=alt.Scale(zero=flat),
             ),
             color=alt.Color(
                 "series:N",
