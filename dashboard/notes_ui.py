@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import review_data, ui
 from valuemodel.core import notes as core_notes
 from valuemodel.core.contract import NOTE_METRICS, NOTE_TEXT_MAX
+from valuemodel.core.months import Period
 from valuemodel.present.notes import month_options, notes_table
 from valuemodel.present.text import plain
 
@@ -33,7 +34,7 @@ def panel(key: str) -> None:
                 st.dataframe(notes_table(found, names), hide_index=True, width="stretch")
 
 
-def editor(key: str, product_id: str | None, period, names: dict[str, str]) -> None:
+def editor(key: str, product_id: str | None, period: Period, names: dict[str, str]) -> None:
     """The add-a-note form for editors (a sentence for everyone else)."""
     rights = ui.rights()
     if ui.presenting():

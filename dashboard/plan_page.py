@@ -9,11 +9,15 @@ and charts are the page model's (`valuemodel.present.pages.plan`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import review_data, ui
+from dashboard.frame import Selection
 from valuemodel.core import plan as core_plan
+from valuemodel.core import scenario
 from valuemodel.present.pages import plan as model
 from valuemodel.present.pages.plan import DRAWS
 from valuemodel.present.text import plain
@@ -22,6 +26,8 @@ URL_PREFIX = "plan_"
 PICKS = "plan_picks"
 FLASH = "plan_flash"
 MAX_COMPARE = 3
+Baselines = Mapping[str, scenario.Baseline]
+Saved = Mapping[str, Mapping[str, Mapping[str, object]]]  # product -> scenario -> drivers
 
 
 def url_picks(products: list[str], options: dict[str, list[str]]) -> dict[str, str]:
@@ -52,7 +58,7 @@ def show_flash() -> None:
         st.success(message, icon=":material/check_circle:")
 
 
-def render(sel) -> None:
+def render(sel: Selection) -> None:
     """The whole plan section, for the portfolio selection `sel`."""
     month_to = sel.period.last
     baselines = review_data.plan_baselines(month_to)
@@ -117,14 +123,19 @@ def render(sel) -> None:
     st.dataframe(model.products_table(result), hide_index=True, width="stretch")
 
     budget_move(baselines, resolved, result, currency)
-    save_and_compare(baselines, saved, picks_state, currency)
+    save_and_compare(baselines, saved, picks_state)
 
 
-def budget_move(baselines, resolved, result, currency: str) -> None:
+def budget_move(
+    baselines: Baselines,
+    resolved: Mapping[str, core_plan.Choice],
+    result: core_plan.PlanResult,
+    currency: str,
+) -> None:
     names = model.names_of(baselines)
     givers = model.givers(names, resolved)
     with st.expander("Move a budget from one product to another", icon=":material/swap_horiz:"):
-        if len(givers) < 1 or len(names) < 2:
+        if not model.can_move(names, givers):
             st.info("No product of this plan has a team budget to move.")
             return
         c1, c2, c3 = st.columns(3)
@@ -138,7 +149,7 @@ def budget_move(baselines, resolved, result, currency: str) -> None:
         amount = c3.number_input(
             f"Per month ({currency})",
             min_value=0.0,
-            max_value=float(round(available, 2)),
+            max_value=model.max_amount(available),
             value=model.default_amount(available),
             step=1_000.0,
             key=f"plan_move_amount_{giver}",
@@ -159,7 +170,7 @@ def budget_move(baselines, resolved, result, currency: str) -> None:
         st.caption(model.MOVE_NOTE)
 
 
-def save_and_compare(baselines, saved, picks: dict[str, str], currency: str) -> None:
+def save_and_compare(baselines: Baselines, saved: Saved, picks: dict[str, str]) -> None:
     rights = ui.rights()
     stored = review_data.saved_plans()
     with st.expander("Saved plans", icon=":material/bookmarks:", expanded=not stored.empty):
@@ -208,7 +219,7 @@ def save_and_compare(baselines, saved, picks: dict[str, str], currency: str) -> 
             compare(baselines, saved, stored, chosen)
 
 
-def compare(baselines, saved, stored: pd.DataFrame, chosen: list[str]) -> None:
+def compare(baselines: Baselines, saved: Saved, stored: pd.DataFrame, chosen: list[str]) -> None:
     columns = st.columns(len(chosen))
     for column, name in zip(columns, chosen, strict=True):
         row = stored[stored["name"] == name].iloc[0]

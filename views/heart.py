@@ -251,7 +251,7 @@ else:
         st.caption(page.TASK_CAPTION)
 
     with sections[4]:
-        if int(nps["responses"].sum()) == 0:
+        if page.has_no_survey(nps):
             st.info(
                 page.no_survey_notice(selection.product_name), icon=":material/sentiment_neutral:"
             )

@@ -70,7 +70,7 @@ if sel.is_portfolio:
     )
     st.stop()
 
-baseline: scenario.Baseline = data.scenario_baseline(sel.product_id, sel.period.last)  # type: ignore[arg-type]
+baseline = data.scenario_baseline(str(sel.product_id), sel.period.last)  # one product here
 if not model.has_baseline(baseline):
     st.info(model.no_baseline_notice(baseline), icon=":material/inbox:")
     st.stop()

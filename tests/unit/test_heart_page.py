@@ -175,3 +175,9 @@ def test_a_card_caption_adds_the_interval_when_there_is_one() -> None:
         f"{cards['happiness'].detail} · 90% interval: -45 to +5"
     )
     assert page.card_caption(cards["adoption"]) == cards["adoption"].detail
+
+
+def test_happiness_has_no_data_only_when_no_month_has_a_response() -> None:
+    nps = monthly().nps
+    assert not page.has_no_survey(nps)  # A answered 40 surveys in February
+    assert page.has_no_survey(nps.assign(responses=0))

@@ -167,3 +167,25 @@ def test_a_saved_plan_lists_its_figures_and_what_it_cuts() -> None:
     assert model.saved_caption(when, None) == "Saved 2025-06-07"
     assert model.saved_caption(when, "Ana_B") == "Saved 2025-06-07 by Ana\\_B"
     assert model.saved_flash(" Q3 *plan* ") == "Saved the plan “Q3 \\*plan\\*”."
+
+
+def test_a_budget_move_needs_a_giver_and_a_second_product_and_offers_at_most_all() -> None:
+    names = model.names_of(BASELINES)
+    assert model.can_move(names, ["ci"])
+    assert not model.can_move(names, [])
+    assert not model.can_move({"ci": "CI"}, ["ci"])
+    assert model.max_amount(12_345.6789) == 12_345.68
+
+
+def test_a_flat_cost_is_drawn_against_zero_and_a_changing_one_is_not() -> None:
+    """As today the cost never moves: its axis starts at zero (ticks read whole amounts);
+    a cut moves it, so the axis zooms to the change."""
+
+    def zero(chart: object) -> object:
+        return chart.to_dict()["encoding"]["y"]["scale"]["zero"]  # type: ignore[attr-defined]
+
+    flat = AS_TODAY.monthly["cost"].astype(float)
+    assert flat.max() - flat.min() <= 0.005 * flat.abs().max()
+    assert zero(model.cost_chart(AS_TODAY)) is True
+    assert CUT_HR.monthly["cost"].nunique() > 1
+    assert zero(model.cost_chart(CUT_HR)) is False

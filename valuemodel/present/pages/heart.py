@@ -330,6 +330,11 @@ def no_survey_notice(product_name: str) -> str:
     )
 
 
+def has_no_survey(nps: pd.DataFrame) -> bool:
+    """No survey response in any month of the period (happiness has no data, not 0)."""
+    return int(nps["responses"].sum()) == 0
+
+
 def has_no_usage(values: pd.DataFrame) -> bool:
     """No active user and no survey response in any month of the period."""
     return int(values["active_users"].sum()) == 0 and int(values["responses"].sum()) == 0

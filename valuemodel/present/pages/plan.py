@@ -182,6 +182,16 @@ def receivers(
     return [p for p in sorted(names, key=str.lower) if p != giver and not resolved[p].drivers.cut]
 
 
+def can_move(names: Mapping[str, str], givers: list[str]) -> bool:
+    """A move needs a product with a team budget and a second product."""
+    return len(givers) >= 1 and len(names) >= 2
+
+
+def max_amount(available: float) -> float:
+    """The most the number input offers: the giver's whole team budget, to the cent."""
+    return float(round(available, 2))
+
+
 def default_amount(available: float) -> float:
     """Half the giver's team budget (at least 1), never more than all of it."""
     return float(round(min(available, max(available / 2, 1.0)), 2))
@@ -264,6 +274,10 @@ def cost_chart(result: core_plan.PlanResult) -> alt.Chart:
     )
     long["month"] = pd.to_datetime(long["month"] + "-01")
     fmt = charts.money_axis_format(result.currency)
+    # A flat cost (as today, no change) is drawn against zero: on a domain of one value
+    # the axis would label ticks a millionth apart ("$337.104733k").
+    costs = long["cost"].astype(float)
+    flat = bool(costs.max() - costs.min() <= 0.005 * max(costs.abs().max(), 1.0))
     chart = (
         alt.Chart(long)
         .mark_line(strokeWidth=3, interpolate="step-after")
@@ -273,7 +287,7 @@ def cost_chart(result: core_plan.PlanResult) -> alt.Chart:
                 "cost:Q",
                 title=f"Cost per month ({result.currency})",
                 axis=alt.Axis(format=fmt),
-                scale=alt.Scale(zero=False),
+                scale=alt.Scale(zero=flat),
             ),
             color=alt.Color(
                 "series:N",
