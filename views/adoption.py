@@ -72,27 +72,13 @@ st.altair_chart(
 )
 with st.expander("The funnel as a table"):
     st.dataframe(adoption.funnel_table(funnel), hide_index=True, width="stretch")
-unruled = [plain(names[p]) for p in chosen if p not in ruled]
-notes = [
-    adoption.funnel_meaning(),
-    "The biggest drop shows where awareness or use breaks down.",
-]
-if unruled:
-    notes.append(
-        "Without eligibility rules (" + ", ".join(unruled) + "), eligible is "
-        "products.eligible_users and the other steps count every user."
-    )
-if selection.is_portfolio:
-    notes.append("Across products a person counts once per product.")
-st.caption(" ".join(notes))
+unruled = [str(names[p]) for p in chosen if p not in ruled]
+st.caption(adoption.funnel_notes(unruled, selection.is_portfolio))
 
 unknown = segments.unknown_users(data.segment_months(month, month, selection.product_id), month)
-if unknown:
-    st.caption(
-        f"{unknown:,} {'user' if unknown == 1 else 'users'} active in {month} "
-        f"{'is' if unknown == 1 else 'are'} not in the people directory; they count in the "
-        "segment 'unknown'."
-    )
+unknown_note = adoption.unknown_users_sentence(unknown, month)
+if unknown_note:
+    st.caption(unknown_note)
 
 # ---------------------------------------------------------------- by segment
 

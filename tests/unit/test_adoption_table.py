@@ -44,3 +44,23 @@ def test_the_label_follows_the_attribute_and_an_empty_month_gives_an_empty_table
     none = adoption.active_users_table(segment_rows(), "job_family", "2025-12")
     assert list(none.columns) == ["Job family", "Active users"]
     assert none.empty
+
+
+def test_funnel_notes_name_products_without_rules_escaped_and_the_portfolio_rule() -> None:
+    product = adoption.funnel_notes([], portfolio=False)
+    assert product.startswith(adoption.funnel_meaning() + " The biggest drop")
+    assert "eligibility rules" not in product
+    assert "once per product" not in product
+    portfolio = adoption.funnel_notes(["CI *Platform*", "HR"], portfolio=True)
+    assert "Without eligibility rules (CI \\*Platform\\*, HR), eligible is " in portfolio
+    assert portfolio.endswith("Across products a person counts once per product.")
+
+
+def test_unknown_users_sentence_agrees_in_number_and_is_absent_for_none() -> None:
+    assert adoption.unknown_users_sentence(0, "2025-12") is None
+    assert adoption.unknown_users_sentence(1, "2025-12") == (
+        "1 user active in 2025-12 is not in the people directory; they count in the "
+        "segment 'unknown'."
+    )
+    many = adoption.unknown_users_sentence(1234, "2025-12")
+    assert many is not None and many.startswith("1,234 users active in 2025-12 are not")

@@ -156,6 +156,31 @@ def funnel_meaning() -> str:
     return "; ".join(f"{STEP_LABELS[s]}: {STEP_HELP[s]}" for s in FUNNEL_STEPS) + "."
 
 
+def funnel_notes(unruled: list[str], portfolio: bool) -> str:
+    """The caption under the funnel: what each step counts, where to look, how products
+    without eligibility rules (their names, escaped) and the portfolio are counted."""
+    notes = [funnel_meaning(), "The biggest drop shows where awareness or use breaks down."]
+    if unruled:
+        notes.append(
+            "Without eligibility rules (" + ", ".join(plain(n) for n in unruled) + "), "
+            "eligible is products.eligible_users and the other steps count every user."
+        )
+    if portfolio:
+        notes.append("Across products a person counts once per product.")
+    return " ".join(notes)
+
+
+def unknown_users_sentence(unknown: int, month: str) -> str | None:
+    """'12 users active in 2025-12 are not in the people directory; ...', or None."""
+    if not unknown:
+        return None
+    return (
+        f"{unknown:,} {'user' if unknown == 1 else 'users'} active in {month} "
+        f"{'is' if unknown == 1 else 'are'} not in the people directory; they count in the "
+        "segment 'unknown'."
+    )
+
+
 def active_users_table(rows: pd.DataFrame, attribute: str, month: str) -> pd.DataFrame:
     """Active users by segment value in `month` ('YYYY-MM'), summed over the products in
     `rows` (the per segment rollup), most active first: the by-segment view of products
