@@ -12,11 +12,10 @@ import pandas as pd
 
 from valuemodel.core import okr
 from valuemodel.present import labels, ladder
-from valuemodel.present.formats import MISSING, number, percent
+from valuemodel.present.formats import MISSING, percent
 from valuemodel.present.text import plain
 
 BACKSTOP_LINES = 6
-MAX_TABLE_ROWS = 25
 
 LEGEND = (
     "Follow a product (left) to the company objective it serves (right). Each box on the "
@@ -48,41 +47,6 @@ CO_MOVEMENT_CAPTION = (
     "metric (blue, right axis), shifted forward by the lag, so the months that r pairs sit "
     "one above the other."
 )
-
-
-def table_height(rows: int) -> int:
-    """Pixels for a table that shows up to MAX_TABLE_ROWS rows without scrolling."""
-    return 38 + 35 * min(max(rows, 1), MAX_TABLE_ROWS)
-
-
-def tiles(
-    links: pd.DataFrame, kr_table: pd.DataFrame, backstops: pd.DataFrame, month: str
-) -> list[tuple[str, str, str]]:
-    """The five headline tiles as (label, value, help)."""
-    with_r = int(links["r"].notna().sum()) if not links.empty else 0
-    by_evidence = links["evidence"].value_counts() if not links.empty else pd.Series(dtype=int)
-    return [
-        (
-            "Links to key results",
-            number(len(links)),
-            "Each link connects one product metric to one key result. Of these: "
-            + ", ".join(f"{int(by_evidence.get(k, 0))} {k}" for k in ladder.EVIDENCE_ORDER)
-            + ".",
-        ),
-        (
-            "Backed by data",
-            f"{with_r} of {len(links)}",
-            f"Links with at least {okr.MIN_PAIRS} months where both the product metric and "
-            "the key result are measured, so r could be computed.",
-        ),
-        (
-            "Asserted only",
-            number(int(by_evidence.get("asserted", 0))),
-            "Links someone claims without an experiment or a correlation to back them "
-            "(evidence 'asserted' in metric_links.csv).",
-        ),
-        *progress_tiles(kr_table, backstops, month),
-    ]
 
 
 def ladder_heading(product_name: str | None) -> str:
