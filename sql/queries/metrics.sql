@@ -11,15 +11,32 @@ WITH months AS (
     WHERE CAST(:product_id AS text) IS NULL OR product_id = CAST(:product_id AS text)
 ), ruled AS (
     SELECT DISTINCT e.product_id FROM eligibility e JOIN selected s USING (product_id)
-), eligible AS (
-    -- With eligibility rules, the people employed in the month who match any rule.
-    SELECT e.product_id, m.month, count(*) AS eligible_users
-    FROM eligible_people e
-    JOIN selected s USING (product_id)
-    JOIN months m
-      ON (e.started_on IS NULL OR e.started_on < (m.month + interval '1 month')::date)
-     AND (e.left_on IS NULL OR e.left_on >= m.month)
+), spans AS (
+    -- With eligibility rules, the people employed in the month who match any rule: a
+    -- person counts from the month they start (or the range's first) to the month they
+    -- leave (or its last), so a count is a running sum of starts and ends, one pass over
+    -- the people rather than one per month.
+    SELECT e.product_id,
+           greatest(coalesce(date_trunc('month', e.started_on)::date, CAST(:month_from AS date)),
+                    CAST(:month_from AS date)) AS first_month,
+           least(coalesce(date_trunc('month', e.left_on)::date, CAST(:month_to AS date)),
+                 CAST(:month_to AS date)) AS last_month
+    FROM eligible_people e JOIN ruled USING (product_id)
+), steps AS (
+    SELECT product_id, month, sum(step) AS step
+    FROM (
+        SELECT product_id, first_month AS month, 1 AS step FROM spans WHERE first_month <= last_month
+        UNION ALL
+        SELECT product_id, (last_month + interval '1 month')::date, -1 FROM spans WHERE first_month <= last_month
+    ) ends
     GROUP BY 1, 2
+), eligible AS (
+    SELECT ru.product_id, m.month,
+           (sum(coalesce(st.step, 0)) OVER (PARTITION BY ru.product_id ORDER BY m.month))::bigint
+               AS eligible_users
+    FROM ruled ru
+    CROSS JOIN months m
+    LEFT JOIN steps st ON st.product_id = ru.product_id AND st.month = m.month
 ), activity AS (
     SELECT r.product_id, r.month, r.active_users, r.active_days, r.retained_users
     FROM rollup_product_month r JOIN selected s USING (product_id)
