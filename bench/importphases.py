@@ -23,6 +23,8 @@ PHASES: tuple[tuple[str, str], ...] = (
     ("rollup_lifecycle", "rollup lifecycle and cohorts"),
     ("rollup_action_month", "rollup action_month"),
     ("rollup_survey_month", "rollup survey_month"),
+    ("rollup_user_action_month", "rollup user_action_month"),
+    ("rollup_segments", "rollup segment_month (every month of touched products)"),
     ("commit", "log and commit"),
 )
 TARGET = 0.3
