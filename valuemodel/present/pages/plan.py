@@ -345,7 +345,7 @@ def value_chart(result: core_plan.PlanResult) -> alt.LayerChart | alt.FacetChart
         alt.layer(band, median, base, zero).properties(
             title=alt.Title(
                 "Cumulative net value",
-                subtitle="The plan's P50 with its P10–P90 band; dashed: everything as today.",
+                subtitle="P50 and P10–P90 band; dashed: as today.",
             )
         ),
         height=260,
