@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import screenshot, wait_for_app, wait_for_charts
 
 PANEL_CHARTS_DRAWN = """() => {
     const panel = [...document.querySelectorAll("[role='tabpanel']")]
@@ -24,6 +24,7 @@ def show_everything(page) -> int:
     and wait until that tab's charts are drawn; return how many charts were drawn."""
     height = page.evaluate("() => document.querySelector(\"[data-testid='stMain']\").scrollHeight")
     page.set_viewport_size({"width": 1440, "height": min(int(height) + 600, 12_000)})
+    wait_for_charts(page)  # count the page's own charts once they have drawn, not before
     drawn = page.evaluate(
         "() => [...document.querySelectorAll(\"[data-testid='stVegaLiteChart']\")]"
         ".filter(c => c.offsetParent !== null && c.querySelector('canvas.marks, svg.marks')).length"
