@@ -25,6 +25,11 @@ def show_everything(page) -> int:
     height = page.evaluate("() => document.querySelector(\"[data-testid='stMain']\").scrollHeight")
     page.set_viewport_size({"width": 1440, "height": min(int(height) + 600, 12_000)})
     wait_for_charts(page)  # count the page's own charts once they have drawn, not before
+    page.wait_for_function(
+        "() => [...document.querySelectorAll(\"[data-testid='stVegaLiteChart']\")]"
+        ".some(c => c.offsetParent !== null && c.querySelector('canvas.marks, svg.marks'))",
+        timeout=30_000,
+    )
     drawn = page.evaluate(
         "() => [...document.querySelectorAll(\"[data-testid='stVegaLiteChart']\")]"
         ".filter(c => c.offsetParent !== null && c.querySelector('canvas.marks, svg.marks')).length"
